@@ -1,0 +1,149 @@
+"""Tenancy core: organizations, users, key accounts, workspaces, memberships, locations."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kamp.db import Base, Entity, UTCDateTime, Versioned
+
+
+def _enum(cls: type[StrEnum], name: str) -> Enum:
+    # Stored as plain strings with a CHECK constraint: portable and easy to extend in a migration.
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32)
+
+
+class Side(StrEnum):
+    SUPPLIER = "SUPPLIER"
+    CUSTOMER = "CUSTOMER"
+
+
+class Role(StrEnum):
+    KAM = "KAM"
+    SUPPLIER_MEMBER = "SUPPLIER_MEMBER"
+    SUPPLIER_EXECUTIVE = "SUPPLIER_EXECUTIVE"
+    MENTOR = "MENTOR"
+    CUSTOMER_BUYER = "CUSTOMER_BUYER"
+    CUSTOMER_EXECUTIVE = "CUSTOMER_EXECUTIVE"
+
+    @property
+    def side(self) -> Side:
+        return Side.CUSTOMER if self.name.startswith("CUSTOMER") else Side.SUPPLIER
+
+
+class Tier(StrEnum):
+    STRATEGIC = "STRATEGIC"
+    KEY = "KEY"
+    DEVELOPING = "DEVELOPING"
+
+
+class KeyAccountStatus(StrEnum):
+    PROSPECT = "PROSPECT"
+    ACTIVE = "ACTIVE"
+    AT_RISK = "AT_RISK"
+    DORMANT = "DORMANT"
+
+
+class LocationKind(StrEnum):
+    HEADQUARTERS = "HEADQUARTERS"
+    REGION = "REGION"
+    DISTRICT = "DISTRICT"
+    BRANCH = "BRANCH"
+
+
+class Organization(Entity, Base):
+    __tablename__ = "organizations"
+
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[Side] = mapped_column(_enum(Side, "organization_kind"))
+
+
+class User(Entity, Base):
+    __tablename__ = "users"
+
+    organization_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # An organization admin manages the organization itself (for a supplier: its key accounts).
+    is_org_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class KeyAccount(Entity, Versioned, Base):
+    __tablename__ = "key_accounts"
+    __table_args__ = (UniqueConstraint("supplier_id", "customer_id"),)
+
+    supplier_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    kam_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Tier and status are the supplier's own view of the customer: never shown to it.
+    tier: Mapped[Tier] = mapped_column(_enum(Tier, "key_account_tier"))
+    status: Mapped[KeyAccountStatus] = mapped_column(_enum(KeyAccountStatus, "key_account_status"))
+
+
+class Workspace(Entity, Versioned, Base):
+    __tablename__ = "workspaces"
+
+    key_account_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("key_accounts.id", ondelete="CASCADE"), unique=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(String(2000), default="")
+
+
+class Membership(Entity, Versioned, Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
+
+    workspace_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(_enum(Role, "membership_role"))
+    title: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Invitation(Entity, Base):
+    __tablename__ = "invitations"
+
+    workspace_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "invitation_role"))
+    invited_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
+    # Only a hash is kept: the token itself exists in the emailed link alone.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Location(Entity, Versioned, Base):
+    __tablename__ = "locations"
+
+    workspace_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("locations.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[LocationKind] = mapped_column(_enum(LocationKind, "location_kind"))
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(50), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")

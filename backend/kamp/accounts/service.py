@@ -1,0 +1,375 @@
+"""Use cases of the tenancy core: key accounts, workspaces, memberships and who may see them.
+
+Every function takes the session and the Principal, enforces policy and flushes; the request
+commits. Reads filter in SQL, so an outsider never loads a row it may not see."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from kamp.accounts.models import (
+    KeyAccount,
+    KeyAccountStatus,
+    Membership,
+    Organization,
+    Role,
+    Side,
+    Tier,
+    User,
+    Workspace,
+)
+from kamp.auth.policy import Permission, can, org_permissions, require, require_org
+from kamp.auth.principal import Principal
+from kamp.errors import Conflict, ErrorCode, Forbidden, NotFound, UserError
+from kamp.pagination import Page, PageArgs, keyset_page
+
+# --- visibility filters -------------------------------------------------------------------
+
+
+def _visible_key_accounts(principal: Principal) -> Select[tuple[KeyAccount]]:
+    stmt = select(KeyAccount)
+    member_of = KeyAccount.id.in_(
+        select(Workspace.key_account_id).where(Workspace.id.in_(principal.workspace_ids))
+    )
+    if Permission.ACCOUNT_MANAGE in org_permissions(principal):
+        # A supplier admin oversees every key account of the supplier.
+        return stmt.where(or_(KeyAccount.supplier_id == principal.organization_id, member_of))
+    return stmt.where(member_of)
+
+
+def _visible_users(principal: Principal) -> Any:
+    """Colleagues of the same organization and anyone sharing a workspace with the principal."""
+    shared = select(Membership.user_id).where(Membership.workspace_id.in_(principal.workspace_ids))
+    return or_(User.organization_id == principal.organization_id, User.id.in_(shared))
+
+
+def can_read_internal(
+    principal: Principal, key_account: KeyAccount, workspace_id: uuid.UUID
+) -> bool:
+    """May the principal see the supplier's own view (tier, status) of this account?"""
+    if principal.side != Side.SUPPLIER or principal.organization_id != key_account.supplier_id:
+        return False
+    return can(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ) or (
+        Permission.ACCOUNT_MANAGE in org_permissions(principal)
+    )
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+async def get_key_accounts(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, KeyAccount]:
+    rows = await session.scalars(_visible_key_accounts(principal).where(KeyAccount.id.in_(ids)))
+    return {row.id: row for row in rows}
+
+
+async def list_key_accounts(
+    session: AsyncSession, *, principal: Principal, page: PageArgs
+) -> Page[KeyAccount]:
+    return await keyset_page(session, _visible_key_accounts(principal), KeyAccount, page)
+
+
+async def get_workspaces(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Workspace]:
+    visible = [i for i in ids if i in principal.workspace_ids]
+    if not visible:
+        return {}
+    rows = await session.scalars(select(Workspace).where(Workspace.id.in_(visible)))
+    return {row.id: row for row in rows}
+
+
+async def get_workspaces_by_key_account(
+    session: AsyncSession, *, principal: Principal, key_account_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Workspace]:
+    rows = await session.scalars(
+        select(Workspace).where(
+            Workspace.key_account_id.in_(key_account_ids),
+            Workspace.id.in_(principal.workspace_ids),
+        )
+    )
+    return {row.key_account_id: row for row in rows}
+
+
+async def list_workspaces(
+    session: AsyncSession, *, principal: Principal, page: PageArgs
+) -> Page[Workspace]:
+    stmt = select(Workspace).where(Workspace.id.in_(principal.workspace_ids))
+    return await keyset_page(session, stmt, Workspace, page)
+
+
+async def get_users(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, User]:
+    rows = await session.scalars(select(User).where(User.id.in_(ids), _visible_users(principal)))
+    return {row.id: row for row in rows}
+
+
+async def get_organizations(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Organization]:
+    accounts = _visible_key_accounts(principal).subquery()
+    related = or_(
+        Organization.id == principal.organization_id,
+        Organization.id.in_(select(accounts.c.supplier_id)),
+        Organization.id.in_(select(accounts.c.customer_id)),
+    )
+    rows = await session.scalars(select(Organization).where(Organization.id.in_(ids), related))
+    return {row.id: row for row in rows}
+
+
+async def get_memberships(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Membership]:
+    readable = [w for w in principal.workspace_ids if can(principal, w, Permission.MEMBERS_READ)]
+    rows = await session.scalars(
+        select(Membership).where(Membership.id.in_(ids), Membership.workspace_id.in_(readable))
+    )
+    return {row.id: row for row in rows}
+
+
+async def list_memberships(
+    session: AsyncSession, *, principal: Principal, workspace_id: uuid.UUID, page: PageArgs
+) -> Page[Membership]:
+    require(principal, workspace_id, Permission.MEMBERS_READ)
+    stmt = select(Membership).where(Membership.workspace_id == workspace_id)
+    return await keyset_page(session, stmt, Membership, page)
+
+
+async def count_memberships(
+    session: AsyncSession, *, principal: Principal, workspace_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    readable = [w for w in workspace_ids if can(principal, w, Permission.MEMBERS_READ)]
+    rows = await session.execute(
+        select(Membership.workspace_id, func.count())
+        .where(Membership.workspace_id.in_(readable))
+        .group_by(Membership.workspace_id)
+    )
+    return dict(rows.tuples().all())
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+def check_version(row: Any, version: int) -> None:
+    if row.version != version:
+        raise Conflict(row)
+
+
+async def flush_versioned(session: AsyncSession, row: Any) -> None:
+    """Flush an update; a concurrent writer that got there first turns into CONFLICT."""
+    try:
+        await session.flush()
+    except StaleDataError as exc:
+        # The request rolls back on any user error; the caller reloads to see the winner.
+        raise Conflict(None) from exc
+
+
+def _clean_name(value: str, field: str) -> str:
+    value = value.strip()
+    if not value:
+        raise UserError(field, "This field is required.", ErrorCode.REQUIRED)
+    if len(value) > 200:
+        raise UserError(field, "Use at most 200 characters.", ErrorCode.INVALID)
+    return value
+
+
+async def _supplier_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID) -> User:
+    user = await session.get(User, user_id)
+    if user is None or user.organization_id != principal.organization_id:
+        raise UserError("kamId", "Choose a person of your own organization.", ErrorCode.NOT_FOUND)
+    return user
+
+
+async def create_key_account(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    customer_name: str,
+    name: str | None = None,
+    tier: Tier = Tier.KEY,
+    status: KeyAccountStatus = KeyAccountStatus.ACTIVE,
+    kam_id: uuid.UUID | None = None,
+) -> KeyAccount:
+    """A supplier admin opens a key account: the customer organization, its workspace and the
+    KAM's membership come into being together."""
+    require_org(principal, Permission.ACCOUNT_MANAGE)
+    customer_name = _clean_name(customer_name, "customerName")
+    account_name = _clean_name(name, "name") if name is not None else customer_name
+    kam = await _supplier_user(session, principal, kam_id or principal.user_id)  # type: ignore[arg-type]
+    customer = Organization(name=customer_name, kind=Side.CUSTOMER)
+    session.add(customer)
+    await session.flush()
+    key_account = KeyAccount(
+        supplier_id=principal.organization_id,
+        customer_id=customer.id,
+        kam_id=kam.id,
+        name=account_name,
+        tier=tier,
+        status=status,
+    )
+    session.add(key_account)
+    await session.flush()
+    workspace = Workspace(key_account_id=key_account.id, name=account_name)
+    session.add(workspace)
+    await session.flush()
+    session.add(Membership(workspace_id=workspace.id, user_id=kam.id, role=Role.KAM))
+    await session.flush()
+    return key_account
+
+
+async def _workspace_of(session: AsyncSession, key_account_id: uuid.UUID) -> Workspace:
+    workspace = await session.scalar(
+        select(Workspace).where(Workspace.key_account_id == key_account_id)
+    )
+    if workspace is None:  # pragma: no cover - created together with the key account
+        raise NotFound()
+    return workspace
+
+
+async def update_key_account(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    key_account_id: uuid.UUID,
+    version: int,
+    name: str | None = None,
+    tier: Tier | None = None,
+    status: KeyAccountStatus | None = None,
+    kam_id: uuid.UUID | None = None,
+) -> KeyAccount:
+    key_account = (await get_key_accounts(session, principal=principal, ids=[key_account_id])).get(
+        key_account_id
+    )
+    if key_account is None:
+        raise NotFound()
+    workspace = await _workspace_of(session, key_account.id)
+    is_admin = Permission.ACCOUNT_MANAGE in org_permissions(principal)
+    if not is_admin:
+        require(principal, workspace.id, Permission.ACCOUNT_MANAGE)
+    if kam_id is not None and not is_admin:
+        raise Forbidden("Only a supplier admin can hand an account to another KAM.")
+    check_version(key_account, version)
+    if name is not None:
+        key_account.name = _clean_name(name, "name")
+    if tier is not None:
+        key_account.tier = tier
+    if status is not None:
+        key_account.status = status
+    if kam_id is not None and kam_id != key_account.kam_id:
+        kam = await _supplier_user(session, principal, kam_id)
+        await _hand_over(session, workspace=workspace, old_kam_id=key_account.kam_id, kam=kam)
+        key_account.kam_id = kam.id
+    await flush_versioned(session, key_account)
+    return key_account
+
+
+async def _hand_over(
+    session: AsyncSession, *, workspace: Workspace, old_kam_id: uuid.UUID, kam: User
+) -> None:
+    """The accountable KAM changes: the old one stays on the team as a supplier member."""
+    memberships = {
+        m.user_id: m
+        for m in await session.scalars(
+            select(Membership).where(
+                Membership.workspace_id == workspace.id,
+                Membership.user_id.in_([old_kam_id, kam.id]),
+            )
+        )
+    }
+    if (old := memberships.get(old_kam_id)) is not None:
+        old.role = Role.SUPPLIER_MEMBER
+    if (new := memberships.get(kam.id)) is not None:
+        new.role = Role.KAM
+    else:
+        session.add(Membership(workspace_id=workspace.id, user_id=kam.id, role=Role.KAM))
+
+
+async def update_workspace(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    version: int,
+    name: str | None = None,
+    description: str | None = None,
+) -> Workspace:
+    require(principal, workspace_id, Permission.WORKSPACE_EDIT)
+    workspace = await session.get(Workspace, workspace_id)
+    if workspace is None:
+        raise NotFound()
+    check_version(workspace, version)
+    if name is not None:
+        workspace.name = _clean_name(name, "name")
+    if description is not None:
+        if len(description) > 2000:
+            raise UserError("description", "Use at most 2000 characters.", ErrorCode.INVALID)
+        workspace.description = description
+    await flush_versioned(session, workspace)
+    return workspace
+
+
+async def _membership_for_manage(
+    session: AsyncSession, principal: Principal, membership_id: uuid.UUID
+) -> Membership:
+    membership = (await get_memberships(session, principal=principal, ids=[membership_id])).get(
+        membership_id
+    )
+    if membership is None:
+        raise NotFound()
+    require(principal, membership.workspace_id, Permission.MEMBERS_MANAGE)
+    return membership
+
+
+async def update_membership(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    membership_id: uuid.UUID,
+    version: int,
+    role: Role | None = None,
+    title: str | None = None,
+) -> Membership:
+    membership = await _membership_for_manage(session, principal, membership_id)
+    check_version(membership, version)
+    if role is not None and role != membership.role:
+        if Role.KAM in (role, membership.role):
+            raise UserError(
+                "role", "The KAM changes through the key account's owner.", ErrorCode.INVALID
+            )
+        await _check_role_side(session, user_id=membership.user_id, role=role)
+        membership.role = role
+    if title is not None:
+        membership.title = title.strip()[:200]
+    await flush_versioned(session, membership)
+    return membership
+
+
+async def remove_membership(
+    session: AsyncSession, *, principal: Principal, membership_id: uuid.UUID
+) -> uuid.UUID:
+    membership = await _membership_for_manage(session, principal, membership_id)
+    if membership.role == Role.KAM:
+        raise UserError("id", "The accountable KAM cannot be removed.", ErrorCode.INVALID)
+    await session.delete(membership)
+    await session.flush()
+    return membership.id
+
+
+async def _check_role_side(session: AsyncSession, *, user_id: uuid.UUID, role: Role) -> None:
+    kind = await session.scalar(
+        select(Organization.kind)
+        .join(User, User.organization_id == Organization.id)
+        .where(User.id == user_id)
+    )
+    if kind != role.side:
+        raise UserError(
+            "role", f"This person cannot hold a {role.side.lower()} role.", ErrorCode.INVALID
+        )

@@ -1,0 +1,143 @@
+"""The Starlette application: routes, middleware and the lifespan that builds the Runtime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from arq import create_pool
+from arq.connections import RedisSettings
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from kamp import migrations
+from kamp.auth import routes as auth_routes
+from kamp.auth.csrf import SESSION_COOKIE
+from kamp.auth.principal import Principal
+from kamp.auth.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from kamp.auth.service import principal_for_session
+from kamp.db import make_engine, make_session_factory
+from kamp.graphql.context import Context
+from kamp.graphql.schema import build_schema
+from kamp.graphql.view import KampGraphQL
+from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, JobQueue
+from kamp.jobs.tasks import TASKS
+from kamp.observability import RequestIdMiddleware
+from kamp.runtime import Runtime
+from kamp.settings import Settings
+
+
+async def build_runtime(settings: Settings) -> Runtime:
+    engine = make_engine(settings.database_url)
+    session_factory = make_session_factory(engine)
+    redis: Redis | None = None
+    queue: JobQueue
+    limiter: RateLimiter
+    if settings.redis_url:
+        redis = Redis.from_url(settings.redis_url)
+        queue = ArqQueue(await create_pool(RedisSettings.from_dsn(settings.redis_url)))
+        limiter = RedisRateLimiter(
+            redis, limit=settings.login_attempts, window_seconds=settings.login_window_seconds
+        )
+    else:
+        queue = InProcessQueue(JobContext(settings, session_factory), TASKS)
+        limiter = MemoryRateLimiter(
+            limit=settings.login_attempts, window_seconds=settings.login_window_seconds
+        )
+    return Runtime(settings, engine, session_factory, queue, limiter, redis)
+
+
+async def close_runtime(runtime: Runtime) -> None:
+    await runtime.queue.close()
+    if runtime.redis is not None:
+        await runtime.redis.aclose()
+    await runtime.engine.dispose()
+
+
+def _principal_resolver(connection: HTTPConnection):  # type: ignore[no-untyped-def]
+    token = connection.cookies.get(SESSION_COOKIE)
+
+    async def resolve(session: AsyncSession) -> Principal | None:
+        if not token:
+            return None
+        return await principal_for_session(session, token=token)
+
+    return resolve
+
+
+async def healthz(_request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    checks: dict[str, str] = {}
+    try:
+        async with runtime.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+        current = await migrations.current_revision(runtime.engine)
+        head = migrations.head_revision(runtime.settings.database_url)
+        checks["migrations"] = "ok" if current == head else f"at {current}, head is {head}"
+    except Exception:  # any failure to reach the database means not ready
+        checks["database"] = "unreachable"
+    ready = all(value == "ok" for value in checks.values()) and len(checks) == 2
+    return JSONResponse(
+        {"status": "ready" if ready else "not ready", "checks": checks},
+        status_code=200 if ready else 503,
+    )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    settings.check()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        runtime = await build_runtime(settings)
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            await close_runtime(runtime)
+
+    def make_context(connection: HTTPConnection, response: object) -> Context:
+        runtime: Runtime = connection.app.state.runtime
+        return Context(
+            settings=runtime.settings,
+            session_factory=runtime.session_factory,
+            queue=runtime.queue,
+            resolve_principal=_principal_resolver(connection),
+            request=connection,
+            response=response,
+        )
+
+    graphql = KampGraphQL(
+        build_schema(settings),
+        make_context=make_context,
+        graphql_ide=None if settings.is_production else "graphiql",
+        allow_queries_via_get=False,
+        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+    )
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        *auth_routes.routes,
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+    ]
+    if settings.frontend_dir.is_dir():
+        routes.append(Mount("/", StaticFiles(directory=settings.frontend_dir, html=True)))
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(RequestIdMiddleware)],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,41 @@
+"""Schema assembly: each domain contributes its Query and Mutation parts."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.tools import merge_types
+
+from kamp.accounts.schema import AccountsMutation, AccountsQuery
+from kamp.errors import BadRequest
+from kamp.graphql.context import Info
+from kamp.graphql.errors import KampErrors
+from kamp.graphql.limits import limit_extensions
+from kamp.graphql.relay import Node, resolve_nodes
+from kamp.pagination import MAX_PAGE_SIZE
+from kamp.settings import Settings
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by its global ID; null if missing or not yours.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return (await resolve_nodes(info, [id]))[0]
+
+    @strawberry.field(description="Objects by global ID, in order; null where missing or hidden.")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_PAGE_SIZE:
+            raise BadRequest("Ask for at most 100 IDs at once.")
+        return await resolve_nodes(info, ids)
+
+
+Query = merge_types("Query", (NodeQuery, AccountsQuery))
+Mutation = merge_types("Mutation", (AccountsMutation,))
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[*limit_extensions(settings), KampErrors()],
+    )

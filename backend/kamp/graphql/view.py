@@ -1,0 +1,66 @@
+"""The GraphQL endpoint: builds the context, commits once per request, and refuses
+cookie-borne requests that a browser could send cross-site (CSRF)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql.error import GraphQLError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.types.execution import ExecutionResult
+
+from kamp.auth.csrf import csrf_problem
+from kamp.graphql.context import Context
+
+log = logging.getLogger("kamp.graphql")
+
+
+class KampGraphQL(GraphQL[Context, None]):
+    def __init__(self, *args: Any, make_context: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.make_context = make_context
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        context: Context = self.make_context(request, response)
+        request.state.kamp_context = context
+        return context
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (problem := csrf_problem(Request(scope, receive))):
+            status, message = problem
+            body = {"errors": [{"message": message, "extensions": {"code": "CSRF_REFUSED"}}]}
+            await JSONResponse(body, status_code=status)(scope, receive, send)
+            return
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            context: Context | None = scope.get("state", {}).get("kamp_context")
+            if context is not None:
+                await context.close()
+
+    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        result = await super().execute_operation(*args, **kwargs)
+        context: Context = kwargs["context"]
+        failed = not isinstance(result, ExecutionResult | GraphQLExecutionResult) or bool(
+            result.errors
+        )
+        try:
+            await context.finish(failed=failed)
+        except Exception:
+            log.exception("commit failed")
+            return ExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        "The change could not be saved; nothing was changed.",
+                        extensions={"code": "INTERNAL"},
+                    )
+                ],
+            )
+        return result

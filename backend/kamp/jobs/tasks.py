@@ -1,0 +1,59 @@
+"""Task functions. Each is idempotent and calls services; arq or the in-process queue runs them
+with `ctx["kamp"]` holding the settings and the session factory."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from kamp.db import transaction, utcnow
+from kamp.jobs.queue import JobContext, TaskFunction
+from kamp.mail.models import OutboxMessage
+from kamp.mail.service import deliver
+
+log = logging.getLogger("kamp.jobs")
+
+MAX_MAIL_ATTEMPTS = 5
+
+
+async def deliver_mail(ctx: dict[str, Any], *, message_id: str) -> bool:
+    kamp: JobContext = ctx["kamp"]
+    async with transaction(kamp.session_factory) as session:
+        sent = await deliver(session, settings=kamp.settings, message_id=uuid.UUID(message_id))
+    if sent:
+        log.info("mail sent", extra={"message_id": message_id})
+    return sent
+
+
+async def sweep_outbox(ctx: dict[str, Any]) -> int:
+    """Retry mail whose delivery job was lost or failed (runs on a schedule)."""
+    kamp: JobContext = ctx["kamp"]
+    if not kamp.settings.smtp_url:
+        return 0
+    async with transaction(kamp.session_factory) as session:
+        ids = (
+            await session.scalars(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.attempts < MAX_MAIL_ATTEMPTS,
+                    OutboxMessage.created_at < utcnow() - timedelta(minutes=1),
+                )
+            )
+        ).all()
+    sent = 0
+    for message_id in ids:
+        try:
+            sent += await deliver_mail(ctx, message_id=str(message_id))
+        except Exception:
+            log.exception("mail delivery failed", extra={"message_id": str(message_id)})
+    return sent
+
+
+TASKS: dict[str, TaskFunction] = {
+    "deliver_mail": deliver_mail,
+    "sweep_outbox": sweep_outbox,
+}

@@ -1,0 +1,9 @@
+"""Imports every domain's tables so that Base.metadata is complete (alembic, tests)."""
+
+from __future__ import annotations
+
+
+def load_all_models() -> None:
+    from kamp.accounts import models as accounts  # noqa: F401
+    from kamp.auth import models as auth  # noqa: F401
+    from kamp.mail import models as mail  # noqa: F401

@@ -1,0 +1,22 @@
+"""The long-lived parts of a running server, built once in the app's lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from kamp.auth.ratelimit import RateLimiter
+from kamp.jobs.queue import JobQueue
+from kamp.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    queue: JobQueue
+    login_limiter: RateLimiter
+    redis: Redis | None = None

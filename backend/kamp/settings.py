@@ -1,0 +1,100 @@
+"""Every setting of kamp, read from KAMP_* environment variables.
+
+The defaults are the embedded setup: a SQLite file under var/, jobs in-process, an in-memory
+broker and mail kept in the outbox table. Production sets KAMP_ENV=production and points the
+URLs at PostgreSQL, Redis and SMTP.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# The repository root: alembic/, frontend/ and var/ live there.
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SECRET = "insecure-development-secret-change-me"  # noqa: S105 - refused in production
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or unsafe for the chosen environment."""
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"KAMP_{name}", default)
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name, str(default))
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"KAMP_{name} must be an integer, got {raw!r}") from exc
+
+
+def _default_database_url() -> str:
+    return f"sqlite+aiosqlite:///{ROOT / 'var' / 'kamp.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    database_url: str = field(default_factory=_default_database_url)
+    redis_url: str = ""
+    secret_key: str = DEFAULT_SECRET
+    base_url: str = "http://127.0.0.1:8000"
+    smtp_url: str = ""
+    mail_from: str = "kamp <no-reply@kamp.local>"
+    log_level: str = "INFO"
+    session_hours: int = 24 * 14
+    invitation_hours: int = 24 * 7
+    login_attempts: int = 10
+    login_window_seconds: int = 900
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    frontend_dir: Path = ROOT / "frontend" / "static"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        settings = cls(
+            env=_env("ENV", "development"),
+            database_url=_env("DATABASE_URL", _default_database_url()),
+            redis_url=_env("REDIS_URL", ""),
+            secret_key=_env("SECRET_KEY", DEFAULT_SECRET),
+            base_url=_env("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            smtp_url=_env("SMTP_URL", ""),
+            mail_from=_env("MAIL_FROM", "kamp <no-reply@kamp.local>"),
+            log_level=_env("LOG_LEVEL", "INFO").upper(),
+            session_hours=_env_int("SESSION_HOURS", 24 * 14),
+            invitation_hours=_env_int("INVITATION_HOURS", 24 * 7),
+            login_attempts=_env_int("LOGIN_ATTEMPTS", 10),
+            login_window_seconds=_env_int("LOGIN_WINDOW_SECONDS", 900),
+            max_query_depth=_env_int("MAX_QUERY_DEPTH", 12),
+            max_aliases=_env_int("MAX_ALIASES", 30),
+            max_tokens=_env_int("MAX_TOKENS", 2000),
+            frontend_dir=Path(_env("FRONTEND_DIR", str(ROOT / "frontend" / "static"))),
+        )
+        settings.check()
+        return settings
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def check(self) -> None:
+        """Refuse settings that would be unsafe in production."""
+        if self.env not in {"development", "test", "production"}:
+            raise SettingsError("KAMP_ENV must be development, test or production")
+        if self.is_production:
+            if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
+                raise SettingsError(
+                    "KAMP_SECRET_KEY must be set to a random value of at least 32 characters "
+                    "in production"
+                )
+            if not self.base_url.startswith("https://"):
+                raise SettingsError("KAMP_BASE_URL must be an https:// URL in production")
