@@ -37,5 +37,5 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        extensions=[*limit_extensions(settings), KampErrors()],
+        extensions=[*limit_extensions(settings), KampErrors],
     )

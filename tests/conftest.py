@@ -1,0 +1,160 @@
+"""Test fixtures: every test that takes `app` runs once on SQLite and once on PostgreSQL.
+
+PostgreSQL and Redis are the real servers (KAMP_TEST_DATABASE_URL, KAMP_TEST_REDIS_URL); a
+missing PostgreSQL fails the run rather than silently testing SQLite alone."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from kamp import migrations
+from kamp.app import create_app
+from kamp.db import Base, make_engine
+from kamp.models import load_all_models
+from kamp.runtime import Runtime
+from kamp.settings import Settings
+from tests.support import World, build_world
+
+PG_URL = os.environ.get(
+    "KAMP_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("KAMP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+load_all_models()
+
+
+async def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated, empty database of each kind for the whole run."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'kamp.db'}"
+    else:
+        url = PG_URL
+        asyncio.run(_reset_postgres(url))
+    migrations.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        env="test",
+        database_url=database_url,
+        base_url="http://testserver",
+        frontend_dir=tmp_path / "no-frontend",
+    )
+
+
+async def _truncate(engine: AsyncEngine) -> None:
+    tables = [t.name for t in Base.metadata.sorted_tables]
+    async with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            await connection.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+            return
+        await connection.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+        for table in reversed(tables):
+            await connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """A running app (lifespan entered) over a database emptied after each test."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        runtime: Runtime = app.state.runtime
+        runtime.app = app  # type: ignore[attr-defined]
+        try:
+            yield runtime
+        finally:
+            await runtime.queue.close()
+            await _truncate(runtime.engine)
+
+
+@pytest.fixture
+async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=runtime.app)  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+async def world(runtime: Runtime) -> World:
+    return await build_world(runtime.session_factory)
+
+
+class Clients:
+    """Signed-in HTTP clients by demo persona, created on demand."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._open: list[httpx.AsyncClient] = []
+
+    async def as_user(self, email: str, password: str | None = None) -> httpx.AsyncClient:
+        from tests.support import PASSWORD
+
+        transport = httpx.ASGITransport(app=self.runtime.app)  # type: ignore[attr-defined]
+        http = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+        self._open.append(http)
+        response = await http.post(
+            "/auth/login", json={"email": email, "password": password or PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        return http
+
+    async def close(self) -> None:
+        for http in self._open:
+            await http.aclose()
+
+
+@pytest.fixture
+async def clients(runtime: Runtime) -> AsyncIterator[Clients]:
+    pool = Clients(runtime)
+    yield pool
+    await pool.close()
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def count_statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
+    counter = StatementCounter()
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        counter.statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def redis_settings(settings: Settings) -> Settings:
+    return replace(settings, redis_url=REDIS_URL)
