@@ -134,3 +134,17 @@ def gid(type_name: str, row_id: uuid.UUID) -> str:
 
 def error_codes(result: dict[str, Any]) -> list[str]:
     return [e.get("extensions", {}).get("code") for e in result.get("errors", [])]
+
+
+async def snapshot(factory: async_sessionmaker[AsyncSession]) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to show that a refused request changed nothing."""
+    from sqlalchemy import select
+
+    from kamp.db import Base
+
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    async with factory() as session:
+        for table in Base.metadata.sorted_tables:
+            result = await session.execute(select(table))
+            rows[table.name] = sorted(tuple(map(str, r)) for r in result.all())
+    return rows

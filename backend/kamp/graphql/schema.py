@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
+from graphql.error import GraphQLError
 from strawberry.tools import merge_types
 
 from kamp.accounts.schema import AccountsMutation, AccountsQuery
@@ -32,9 +35,14 @@ Query = merge_types("Query", (NodeQuery, AccountsQuery))
 Mutation = merge_types("Mutation", (AccountsMutation,))
 
 
+class KampSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Expected errors are answers, not incidents; KampErrors logs the unexpected ones."""
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
-    return strawberry.Schema(
+    return KampSchema(
         query=Query,
         mutation=Mutation,
         extensions=[*limit_extensions(settings), KampErrors],

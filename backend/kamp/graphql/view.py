@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.error import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -15,6 +14,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types.execution import ExecutionResult
 
+from graphql import ExecutionResult as GraphQLExecutionResult
 from kamp.auth.csrf import csrf_problem
 from kamp.graphql.context import Context
 
