@@ -22,6 +22,11 @@ database_url = config.attributes.get("database_url") or Settings.from_env().data
 
 
 def _configure(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # Batch mode recreates tables and downgrades drop them with rows still in place;
+        # SQLite would check (and refuse) foreign keys row by row while doing so.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -152,7 +152,7 @@ async def count_memberships(
         .where(Membership.workspace_id.in_(readable))
         .group_by(Membership.workspace_id)
     )
-    return dict(rows.tuples().all())
+    return {workspace_id: count for workspace_id, count in rows.all()}
 
 
 # --- writes ---------------------------------------------------------------------------------

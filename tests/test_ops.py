@@ -1,0 +1,116 @@
+"""Operations: health and readiness, request IDs in JSON logs, production safety, the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kamp.app import create_app
+from kamp.observability import JsonFormatter
+from kamp.settings import ROOT, Settings, SettingsError
+
+
+async def test_health_and_readiness(client):
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "checks": {"database": "ok", "migrations": "ok"}}
+
+
+async def test_not_ready_before_migrations(settings, tmp_path):
+    unmigrated = replace(settings, database_url=f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
+    app = create_app(unmigrated)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            response = await http.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["migrations"].startswith("at None")
+
+
+async def test_not_ready_without_database(settings):
+    app = create_app(replace(settings, database_url="postgresql+asyncpg://nobody@127.0.0.1:1/x"))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            response = await http.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "unreachable"}
+
+
+async def test_request_ids_reach_the_json_log(client):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    access = logging.getLogger("kamp.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    try:
+        mine = await client.get("/healthz", headers={"x-request-id": "abc-123"})
+        generated = await client.get("/healthz")
+        hostile = await client.get("/healthz", headers={"x-request-id": "x\r\nSet-Cookie: a=b"})
+    finally:
+        access.removeHandler(handler)
+    assert mine.headers["x-request-id"] == "abc-123"
+    assert len(generated.headers["x-request-id"]) == 32
+    assert hostile.headers["x-request-id"] != "x\r\nSet-Cookie: a=b"
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [line["request_id"] for line in lines] == [
+        "abc-123",
+        generated.headers["x-request-id"],
+        hostile.headers["x-request-id"],
+    ]
+    assert lines[0]["path"] == "/healthz" and lines[0]["status"] == 200
+
+
+def test_production_refuses_default_secret():
+    with pytest.raises(SettingsError, match="KAMP_SECRET_KEY"):
+        Settings(env="production", base_url="https://kamp.example.com").check()
+    with pytest.raises(SettingsError, match="https"):
+        Settings(env="production", secret_key="x" * 40, base_url="http://plain").check()
+    Settings(env="production", secret_key="x" * 40, base_url="https://kamp.example.com").check()
+
+
+def _kamp(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kamp.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+        cwd=ROOT,
+    )
+
+
+def test_cli_serve_refuses_default_secret_in_production():
+    result = _kamp("serve", "--port", "0", env={"KAMP_ENV": "production"})
+    assert result.returncode != 0
+    assert "KAMP_SECRET_KEY" in result.stderr
+
+
+def test_cli_export_schema_matches_committed_schema():
+    result = _kamp("export-schema")
+    assert result.returncode == 0, result.stderr
+    committed = (ROOT / "schema.graphql").read_text()
+    assert result.stdout == committed, "schema.graphql is stale: run `make schema`"
+
+
+def test_cli_migrates_and_seeds_once(tmp_path: Path):
+    env = {"KAMP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'sub' / 'kamp.db'}"}
+    assert _kamp("db", "upgrade", env=env).returncode == 0
+    first = _kamp("seed", "--demo", env=env)
+    second = _kamp("seed", "--demo", env=env)
+    assert first.stdout.strip() == "demo data loaded", first.stderr
+    assert second.stdout.strip() == "demo data already present; nothing changed"
+    down = _kamp("db", "downgrade", "base", env=env)
+    assert down.returncode == 0, down.stderr
+    assert _kamp("db", "downgrade", env=env).returncode != 0
