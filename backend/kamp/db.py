@@ -6,9 +6,10 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, MetaData, Uuid, event
+from sqlalchemy import DateTime, Enum, Integer, MetaData, Uuid, event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -47,6 +48,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def enum_column(cls: type[StrEnum], name: str) -> Enum:
+    """Enums are stored as strings with a CHECK constraint: portable, and easy to extend."""
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32)
 
 
 class Base(DeclarativeBase):

@@ -6,4 +6,6 @@ from __future__ import annotations
 def load_all_models() -> None:
     from kamp.accounts import models as accounts  # noqa: F401
     from kamp.auth import models as auth  # noqa: F401
+    from kamp.auth.federation import models as federation  # noqa: F401
+    from kamp.auth.oauth import models as oauth  # noqa: F401
     from kamp.mail import models as mail  # noqa: F401

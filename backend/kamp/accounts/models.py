@@ -6,15 +6,10 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kamp.db import Base, Entity, UTCDateTime, Versioned
-
-
-def _enum(cls: type[StrEnum], name: str) -> Enum:
-    # Stored as plain strings with a CHECK constraint: portable and easy to extend in a migration.
-    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32)
+from kamp.db import Base, Entity, UTCDateTime, Versioned, enum_column
 
 
 class Side(StrEnum):
@@ -59,7 +54,7 @@ class Organization(Entity, Base):
     __tablename__ = "organizations"
 
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[Side] = mapped_column(_enum(Side, "organization_kind"))
+    kind: Mapped[Side] = mapped_column(enum_column(Side, "organization_kind"))
 
 
 class User(Entity, Base):
@@ -89,8 +84,10 @@ class KeyAccount(Entity, Versioned, Base):
     kam_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     # Tier and status are the supplier's own view of the customer: never shown to it.
-    tier: Mapped[Tier] = mapped_column(_enum(Tier, "key_account_tier"))
-    status: Mapped[KeyAccountStatus] = mapped_column(_enum(KeyAccountStatus, "key_account_status"))
+    tier: Mapped[Tier] = mapped_column(enum_column(Tier, "key_account_tier"))
+    status: Mapped[KeyAccountStatus] = mapped_column(
+        enum_column(KeyAccountStatus, "key_account_status")
+    )
 
 
 class Workspace(Entity, Versioned, Base):
@@ -113,7 +110,7 @@ class Membership(Entity, Versioned, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[Role] = mapped_column(_enum(Role, "membership_role"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "membership_role"))
     title: Mapped[str] = mapped_column(String(200), default="")
 
 
@@ -124,7 +121,7 @@ class Invitation(Entity, Base):
         Uuid, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
     )
     email: Mapped[str] = mapped_column(String(320), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "invitation_role"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "invitation_role"))
     invited_by_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"))
     # Only a hash is kept: the token itself exists in the emailed link alone.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -142,7 +139,7 @@ class Location(Entity, Versioned, Base):
     parent_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("locations.id", ondelete="RESTRICT"), index=True
     )
-    kind: Mapped[LocationKind] = mapped_column(_enum(LocationKind, "location_kind"))
+    kind: Mapped[LocationKind] = mapped_column(enum_column(LocationKind, "location_kind"))
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(50), default="")
     city: Mapped[str] = mapped_column(String(120), default="")
