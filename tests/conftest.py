@@ -34,24 +34,34 @@ REDIS_URL = os.environ.get("KAMP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 load_all_models()
 
 
-async def _reset_postgres(url: str) -> None:
-    engine = make_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
+async def _postgres_database(name: str, *, create: bool) -> str:
+    """(Re)create or drop a database of its own for this run, so that runs never collide."""
+    server = PG_URL.rsplit("/", 1)[0]
+    admin = make_engine(f"{server}/postgres")
+    async with admin.connect() as connection:
+        connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        if create:
+            await connection.execute(text(f"CREATE DATABASE {name}"))
+    await admin.dispose()
+    return f"{server}/{name}"
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated, empty database of each kind for the whole run."""
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'kamp.db'}"
-    else:
-        url = PG_URL
-        asyncio.run(_reset_postgres(url))
+        migrations.upgrade(url)
+        yield url
+        return
+    name = f"kamp_test_{os.getpid()}"
+    url = asyncio.run(_postgres_database(name, create=True))
     migrations.upgrade(url)
-    return url
+    yield url
+    asyncio.run(_postgres_database(name, create=False))
 
 
 @pytest.fixture

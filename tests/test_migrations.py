@@ -4,6 +4,7 @@ SQLite and on the real PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import os
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -14,14 +15,14 @@ from kamp import migrations
 from kamp.db import Base, make_engine
 from tests.conftest import PG_URL
 
-PG_MIGRATIONS_DB = "kamp_migrations_test"
+PG_MIGRATIONS_DB = f"kamp_migrations_{os.getpid()}"
 
 
 async def _fresh_postgres_database() -> str:
     admin = make_engine(PG_URL.rsplit("/", 1)[0] + "/postgres")
     async with admin.connect() as connection:
         connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text(f"DROP DATABASE IF EXISTS {PG_MIGRATIONS_DB}"))
+        await connection.execute(text(f"DROP DATABASE IF EXISTS {PG_MIGRATIONS_DB} WITH (FORCE)"))
         await connection.execute(text(f"CREATE DATABASE {PG_MIGRATIONS_DB}"))
     await admin.dispose()
     return PG_URL.rsplit("/", 1)[0] + f"/{PG_MIGRATIONS_DB}"

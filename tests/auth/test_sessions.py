@@ -158,3 +158,25 @@ async def test_no_operations_over_get(world, clients, runtime):
         assert response.status_code in (400, 405), response.text
         assert "Pwned" not in response.text and "email" not in response.text
     assert await snapshot(runtime.session_factory) == before
+
+
+async def test_public_origin_behind_a_proxy_is_ours(world, settings):
+    """Behind a TLS proxy the request looks like http; the browser's Origin is KAMP_BASE_URL."""
+    app = create_app(replace(settings, base_url="https://kamp.example.com"))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://internal:8000") as http:
+            login = await http.post(
+                "/auth/login", json={"email": world.a.email(Role.KAM), "password": PASSWORD}
+            )
+            assert login.status_code == 200
+            ok = await http.post(
+                "/graphql",
+                json={"query": VIEWER},
+                headers={"origin": "https://kamp.example.com"},
+            )
+            assert ok.json()["data"]["viewer"]["user"]["email"] == world.a.email(Role.KAM)
+            refused = await http.post(
+                "/graphql", json={"query": VIEWER}, headers={"origin": "https://evil.example"}
+            )
+            assert refused.status_code == 403

@@ -6,13 +6,18 @@ state change must be a JSON POST, and its Origin, when sent, must be ours."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from starlette.requests import HTTPConnection
 
 SESSION_COOKIE = "kamp_session"
 
 
-def csrf_problem(request: HTTPConnection) -> tuple[int, str] | None:
-    """Why this request must be refused, as (status, message), or None when it may proceed."""
+def csrf_problem(request: HTTPConnection, *, base_url: str) -> tuple[int, str] | None:
+    """Why this request must be refused, as (status, message), or None when it may proceed.
+
+    `base_url` is the portal's public URL: behind a TLS proxy the request itself may look
+    like plain http, but the browser's Origin is the public one."""
     method = request.scope.get("method", "GET")
     if method in ("GET", "HEAD", "OPTIONS"):
         return None
@@ -22,10 +27,11 @@ def csrf_problem(request: HTTPConnection) -> tuple[int, str] | None:
     if content_type != "application/json":
         return 415, "Send requests as application/json."
     origin = request.headers.get("origin")
-    if origin is not None and origin != _own_origin(request):
+    if origin is not None and origin not in (_origin(base_url), _origin(str(request.url))):
         return 403, "Cross-origin requests are not allowed."
     return None
 
 
-def _own_origin(request: HTTPConnection) -> str:
-    return f"{request.url.scheme}://{request.url.netloc}"
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

@@ -33,7 +33,7 @@ async def _json_body(request: Request) -> dict[str, Any] | JSONResponse:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
         return _error(415, "Send requests as application/json.", "UNSUPPORTED_MEDIA_TYPE")
-    if problem := csrf_problem(request):
+    if problem := csrf_problem(request, base_url=_runtime(request).settings.base_url):
         return _error(problem[0], problem[1], "CSRF_REFUSED")
     try:
         body = await request.json()

@@ -32,7 +32,10 @@ class KampGraphQL(GraphQL[Context, None]):
         return context
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (problem := csrf_problem(Request(scope, receive))):
+        base_url = scope["app"].state.runtime.settings.base_url
+        if scope["type"] == "http" and (
+            problem := csrf_problem(Request(scope, receive), base_url=base_url)
+        ):
             status, message = problem
             body = {"errors": [{"message": message, "extensions": {"code": "CSRF_REFUSED"}}]}
             await JSONResponse(body, status_code=status)(scope, receive, send)
