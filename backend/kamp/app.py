@@ -21,6 +21,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from kamp import migrations
 from kamp.auth import routes as auth_routes
 from kamp.auth.csrf import SESSION_COOKIE
+from kamp.auth.federation import routes as federation_routes
 from kamp.auth.principal import Principal
 from kamp.auth.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from kamp.auth.service import principal_for_session
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *auth_routes.routes,
+        *federation_routes.routes,
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
     ]
