@@ -32,6 +32,8 @@ PG_URL = os.environ.get(
 REDIS_URL = os.environ.get("KAMP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 load_all_models()
+# The app under test is served as http://testserver; authlib insists on https elsewhere.
+os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
 
 
 async def _postgres_database(name: str, *, create: bool) -> str:

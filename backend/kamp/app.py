@@ -22,11 +22,15 @@ from kamp import migrations
 from kamp.auth import routes as auth_routes
 from kamp.auth.csrf import SESSION_COOKIE
 from kamp.auth.federation import routes as federation_routes
+from kamp.auth.oauth import routes as oauth_routes
+from kamp.auth.oauth.bearer import bearer_principal
+from kamp.auth.oauth.keys import KeyRingCache
 from kamp.auth.principal import Principal
 from kamp.auth.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from kamp.auth.service import principal_for_session
 from kamp.db import make_engine, make_session_factory
-from kamp.graphql.context import Context
+from kamp.errors import Unauthenticated
+from kamp.graphql.context import Context, PrincipalResolver
 from kamp.graphql.schema import build_schema
 from kamp.graphql.view import KampGraphQL
 from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, JobQueue
@@ -53,7 +57,8 @@ async def build_runtime(settings: Settings) -> Runtime:
         limiter = MemoryRateLimiter(
             limit=settings.login_attempts, window_seconds=settings.login_window_seconds
         )
-    return Runtime(settings, engine, session_factory, queue, limiter, redis)
+    keys = KeyRingCache(session_factory, settings.secret_key)
+    return Runtime(settings, engine, session_factory, queue, limiter, keys, redis)
 
 
 async def close_runtime(runtime: Runtime) -> None:
@@ -63,13 +68,25 @@ async def close_runtime(runtime: Runtime) -> None:
     await runtime.engine.dispose()
 
 
-def _principal_resolver(connection: HTTPConnection):  # type: ignore[no-untyped-def]
-    token = connection.cookies.get(SESSION_COOKIE)
+def principal_resolver(connection: HTTPConnection) -> PrincipalResolver:
+    """A bearer token (integrators) wins over the session cookie (browsers)."""
+    runtime: Runtime = connection.app.state.runtime
+    scheme, _, credentials = connection.headers.get("authorization", "").partition(" ")
+    cookie = connection.cookies.get(SESSION_COOKIE)
 
     async def resolve(session: AsyncSession) -> Principal | None:
-        if not token:
-            return None
-        return await principal_for_session(session, token=token)
+        if scheme:
+            if scheme.lower() != "bearer" or not credentials.strip():
+                raise Unauthenticated("Use an Authorization: Bearer <access token> header.")
+            return await bearer_principal(
+                session,
+                token=credentials.strip(),
+                keys=runtime.keys,
+                issuer=runtime.settings.base_url,
+            )
+        if cookie:
+            return await principal_for_session(session, token=cookie)
+        return None
 
     return resolve
 
@@ -116,7 +133,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             settings=runtime.settings,
             session_factory=runtime.session_factory,
             queue=runtime.queue,
-            resolve_principal=_principal_resolver(connection),
+            resolve_principal=principal_resolver(connection),
             request=connection,
             response=response,
         )
@@ -133,6 +150,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz),
         *auth_routes.routes,
         *federation_routes.routes,
+        *oauth_routes.routes,
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
     ]

@@ -1,4 +1,4 @@
-"""The `kamp` command: serve, worker, db upgrade|downgrade, seed, export-schema, outbox."""
+"""The `kamp` command: serve, worker, db upgrade|downgrade, seed, export-schema, outbox, keys."""
 
 from __future__ import annotations
 
@@ -70,6 +70,21 @@ def _outbox(args: argparse.Namespace, settings: Settings) -> None:
     asyncio.run(print_outbox(settings, limit=args.limit))
 
 
+def _keys(_args: argparse.Namespace, settings: Settings) -> None:
+    from kamp.auth.oauth.keys import rotate
+    from kamp.db import make_engine, make_session_factory, transaction
+
+    async def run() -> str:
+        engine = make_engine(settings.database_url)
+        try:
+            async with transaction(make_session_factory(engine)) as session:
+                return (await rotate(session, secret_key=settings.secret_key)).kid
+        finally:
+            await engine.dispose()
+
+    print(f"new signing key {asyncio.run(run())}; the previous keys verify for one more day")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="kamp", description="kamp key account management portal")
     commands = root.add_subparsers(dest="command", required=True)
@@ -97,6 +112,9 @@ def parser() -> argparse.ArgumentParser:
     outbox = commands.add_parser("outbox", help="show the newest mail in the outbox")
     outbox.add_argument("--limit", type=int, default=10)
     outbox.set_defaults(run=_outbox)
+    keys = commands.add_parser("keys", help="token signing keys")
+    keys.add_argument("action", choices=["rotate"])
+    keys.set_defaults(run=_keys)
     return root
 
 

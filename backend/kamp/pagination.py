@@ -59,17 +59,25 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 
 
 async def keyset_page(
-    session: AsyncSession, stmt: Select[Any], model: Any, page: PageArgs
+    session: AsyncSession,
+    stmt: Select[Any],
+    model: Any,
+    page: PageArgs,
+    *,
+    newest_first: bool = False,
 ) -> Page[Any]:
     """Run `stmt` (a select of `model`) for one page after the cursor."""
     if page.first == 0:
         return Page(items=[], cursors=[], has_next=False)
+    created, key = model.created_at, model.id
     if page.after is not None:
         stamp, row_id = page.after
-        stmt = stmt.where(
-            or_(model.created_at > stamp, and_(model.created_at == stamp, model.id > row_id))
-        )
-    stmt = stmt.order_by(model.created_at, model.id).limit(page.first + 1)
+        if newest_first:
+            stmt = stmt.where(or_(created < stamp, and_(created == stamp, key < row_id)))
+        else:
+            stmt = stmt.where(or_(created > stamp, and_(created == stamp, key > row_id)))
+    order = (created.desc(), key.desc()) if newest_first else (created, key)
+    stmt = stmt.order_by(*order).limit(page.first + 1)
     rows = list((await session.scalars(stmt)).all())
     items = rows[: page.first]
     return Page(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from kamp.auth.oauth.keys import KeyRingCache
 from kamp.auth.ratelimit import RateLimiter
 from kamp.jobs.queue import JobQueue
 from kamp.settings import Settings
@@ -19,4 +20,5 @@ class Runtime:
     session_factory: async_sessionmaker[AsyncSession]
     queue: JobQueue
     login_limiter: RateLimiter
+    keys: KeyRingCache
     redis: Redis | None = None

@@ -22,6 +22,9 @@ class Permission(StrEnum):
     # The supplier's own view of the account (tier, status, pending invitations).
     ACCOUNT_INTERNAL_READ = "account:internal:read"
     ACCOUNT_MANAGE = "account:manage"
+    # Organization-level: integrator clients and the organization's own identity provider.
+    CLIENTS_MANAGE = "clients:manage"
+    IDENTITY_MANAGE = "identity:manage"
 
 
 P = Permission
@@ -48,8 +51,11 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     ),
 }
 
-# Organization-level abilities, held by supplier organization admins.
-ORG_ADMIN_PERMISSIONS = frozenset({P.ACCOUNT_MANAGE})
+# Organization-level abilities of organization admins, by side.
+ORG_ADMIN_PERMISSIONS: dict[Side, frozenset[Permission]] = {
+    Side.SUPPLIER: frozenset({P.ACCOUNT_MANAGE, P.CLIENTS_MANAGE, P.IDENTITY_MANAGE}),
+    Side.CUSTOMER: frozenset({P.IDENTITY_MANAGE}),
+}
 
 
 def _narrow(principal: Principal, granted: frozenset[Permission]) -> frozenset[Permission]:
@@ -87,9 +93,9 @@ def require(principal: Principal, workspace_id: uuid.UUID, permission: Permissio
 
 
 def org_permissions(principal: Principal) -> frozenset[Permission]:
-    if not principal.is_org_admin or principal.side != Side.SUPPLIER:
+    if not principal.is_org_admin:
         return frozenset()
-    return _narrow(principal, ORG_ADMIN_PERMISSIONS)
+    return _narrow(principal, ORG_ADMIN_PERMISSIONS[principal.side])
 
 
 def require_org(principal: Principal, permission: Permission) -> None:

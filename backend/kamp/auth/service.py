@@ -68,8 +68,8 @@ async def sign_out(session: AsyncSession, *, token: str) -> None:
     await session.execute(delete(AuthSession).where(AuthSession.token_hash == token_hash(token)))
 
 
-async def principal_for_session(session: AsyncSession, *, token: str) -> Principal | None:
-    user = await session.scalar(
+async def user_for_session(session: AsyncSession, *, token: str) -> User | None:
+    return await session.scalar(
         select(User)
         .join(AuthSession, AuthSession.user_id == User.id)
         .where(
@@ -78,6 +78,10 @@ async def principal_for_session(session: AsyncSession, *, token: str) -> Princip
             User.is_active.is_(True),
         )
     )
+
+
+async def principal_for_session(session: AsyncSession, *, token: str) -> Principal | None:
+    user = await user_for_session(session, token=token)
     if user is None:
         return None
     return await principal_for_user(session, user=user)

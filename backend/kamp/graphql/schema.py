@@ -9,6 +9,8 @@ from graphql.error import GraphQLError
 from strawberry.tools import merge_types
 
 from kamp.accounts.schema import AccountsMutation, AccountsQuery
+from kamp.auth.federation.schema import FederationMutation, FederationQuery
+from kamp.auth.oauth.schema import OAuthMutation, OAuthQuery
 from kamp.errors import BadRequest
 from kamp.graphql.context import Info
 from kamp.graphql.errors import KampErrors
@@ -31,8 +33,8 @@ class NodeQuery:
         return await resolve_nodes(info, ids)
 
 
-Query = merge_types("Query", (NodeQuery, AccountsQuery))
-Mutation = merge_types("Mutation", (AccountsMutation,))
+Query = merge_types("Query", (NodeQuery, AccountsQuery, OAuthQuery))
+Mutation = merge_types("Mutation", (AccountsMutation, OAuthMutation))
 
 
 class KampSchema(strawberry.Schema):

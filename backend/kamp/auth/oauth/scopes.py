@@ -1,0 +1,26 @@
+"""The scope catalogue integrators ask for. Scopes that narrow permissions map to them in
+auth/policy.py (SCOPE_PERMISSIONS); the OpenID scopes shape tokens only."""
+
+from __future__ import annotations
+
+IDENTITY_SCOPES: dict[str, str] = {
+    "openid": "Sign you in to the app with your kamp identity",
+    "profile": "See your name",
+    "email": "See your email address",
+    "offline_access": "Stay connected when you are not using the app (refresh tokens)",
+}
+
+PERMISSION_SCOPES: dict[str, str] = {
+    "accounts:read": "Read your workspaces, their members, sites and key accounts",
+    "accounts:write": "Change workspaces, invite and manage members, maintain sites",
+}
+
+CATALOGUE: dict[str, str] = {**PERMISSION_SCOPES, **IDENTITY_SCOPES}
+
+
+def parse_scope(scope: str | None) -> list[str]:
+    return sorted(set((scope or "").split()))
+
+
+def unknown_scopes(scopes: list[str]) -> list[str]:
+    return [s for s in scopes if s not in CATALOGUE]
