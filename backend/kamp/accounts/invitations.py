@@ -29,6 +29,11 @@ def _valid_email(email: str) -> str:
     return email
 
 
+def _organization_for(key_account: KeyAccount, role: Role) -> uuid.UUID:
+    """Whose people may hold `role`: the customer's for a customer role, else the supplier's."""
+    return key_account.customer_id if role.side == Side.CUSTOMER else key_account.supplier_id
+
+
 async def invite_member(
     session: AsyncSession,
     *,
@@ -52,10 +57,7 @@ async def invite_member(
         raise NotFound()
     existing = await session.scalar(select(User).where(User.email == email))
     if existing is not None:
-        expected_org = (
-            key_account.customer_id if role.side == Side.CUSTOMER else key_account.supplier_id
-        )
-        if existing.organization_id != expected_org:
+        if existing.organization_id != _organization_for(key_account, role):
             raise UserError(
                 "email",
                 f"This person cannot join with a {role.side.lower()} role.",
@@ -184,6 +186,7 @@ async def accept_invitation(
     key_account = await session.get(KeyAccount, workspace.key_account_id) if workspace else None
     if workspace is None or key_account is None:
         raise UserError("token", "This invitation link is not valid.", ErrorCode.NOT_FOUND)
+    organization_id = _organization_for(key_account, invitation.role)
     user = await session.scalar(select(User).where(User.email == invitation.email))
     if user is None:
         if problem := password_problem(password):
@@ -192,11 +195,7 @@ async def accept_invitation(
         if not display_name:
             raise UserError("displayName", "Tell your colleagues your name.", ErrorCode.REQUIRED)
         user = User(
-            organization_id=(
-                key_account.customer_id
-                if invitation.role.side == Side.CUSTOMER
-                else key_account.supplier_id
-            ),
+            organization_id=organization_id,
             email=invitation.email,
             display_name=display_name[:200],
             password_hash=hash_password(password),
@@ -205,6 +204,14 @@ async def accept_invitation(
         await session.flush()
     elif not verify_password(user.password_hash, password):
         raise UserError("password", "Enter the password of your kamp account.", ErrorCode.INVALID)
+    elif user.organization_id != organization_id:
+        # Checked again here: the account may have been created (by another invitation for
+        # the same address, on the other side) after this invitation was sent.
+        raise UserError(
+            "token",
+            f"Your account cannot join with a {invitation.role.side.lower()} role.",
+            ErrorCode.INVALID,
+        )
     already = await session.scalar(
         select(Membership.id).where(
             Membership.workspace_id == workspace.id, Membership.user_id == user.id

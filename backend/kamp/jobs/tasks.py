@@ -13,7 +13,7 @@ from sqlalchemy import select
 from kamp.db import transaction, utcnow
 from kamp.jobs.queue import JobContext, TaskFunction
 from kamp.mail.models import OutboxMessage
-from kamp.mail.service import deliver
+from kamp.mail.service import MailNotSent, deliver
 
 log = logging.getLogger("kamp.jobs")
 
@@ -22,8 +22,16 @@ MAX_MAIL_ATTEMPTS = 5
 
 async def deliver_mail(ctx: dict[str, Any], *, message_id: str) -> bool:
     kamp: JobContext = ctx["kamp"]
+    failure: MailNotSent | None = None
     async with transaction(kamp.session_factory) as session:
-        sent = await deliver(session, settings=kamp.settings, message_id=uuid.UUID(message_id))
+        try:
+            sent = await deliver(session, settings=kamp.settings, message_id=uuid.UUID(message_id))
+        except MailNotSent as error:
+            # Committed, not rolled back: the attempt count and the error must survive, so
+            # the sweep can retry (and give up after MAX_MAIL_ATTEMPTS).
+            failure = error
+    if failure is not None:
+        raise failure
     if sent:
         log.info("mail sent", extra={"message_id": message_id})
     return sent

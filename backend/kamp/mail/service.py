@@ -7,7 +7,7 @@ from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
-from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.db import utcnow
@@ -26,23 +26,38 @@ async def queue_mail(
     return message
 
 
+class MailNotSent(Exception):
+    """The SMTP server could not be reached or refused the message. The failed attempt is
+    recorded on the row: commit the session before letting this propagate."""
+
+
 async def deliver(session: AsyncSession, *, settings: Settings, message_id: uuid.UUID) -> bool:
     """Send one outbox message once. Returns True if it was sent by this call.
 
-    The row is locked while sending so two workers cannot both send it; a message already
-    marked sent is skipped, which makes retries and duplicated jobs harmless."""
-    message = await session.scalar(
-        select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
-    )
-    if message is None or message.sent_at is not None or not settings.smtp_url:
+    The message is claimed first by an UPDATE that counts the attempt, which write-locks the
+    row (the whole database on SQLite, where FOR UPDATE does not exist) until the caller
+    commits: a concurrent delivery waits, then finds it sent and skips it. So retries and
+    duplicated jobs send nothing twice."""
+    if not settings.smtp_url:
         return False
-    message.attempts += 1
+    claimed = await session.scalar(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
+        .values(attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed is None:
+        return False
+    message = await session.get(OutboxMessage, message_id, populate_existing=True)
+    if message is None:
+        return False
     try:
         await _send_smtp(settings, message)
     except (aiosmtplib.SMTPException, OSError) as exc:
-        message.last_error = str(exc)[:500]
+        message.last_error = str(exc)[:500] or type(exc).__name__
         await session.flush()
-        raise
+        raise MailNotSent(message.last_error) from exc
     message.sent_at = utcnow()
     message.last_error = ""
     await session.flush()

@@ -74,12 +74,15 @@ def verify_access_token(
     audiences = audience if isinstance(audience, list) else [audience]
     if resource_audience(issuer) not in audiences:
         raise ValueError("wrong audience")
-    for name in ("sub", "client_id", "jti", "exp", "iat"):
-        if name not in claims:
+    for name in ("sub", "client_id", "jti"):
+        if not isinstance(claims.get(name), str) or not claims[name]:
+            raise ValueError(f"missing {name}")
+    for name in ("exp", "iat"):
+        if not isinstance(claims.get(name), int | float):
             raise ValueError(f"missing {name}")
     now = time.time()
     if check_time:
-        if not isinstance(claims["exp"], int | float) or claims["exp"] <= now - LEEWAY_SECONDS:
+        if claims["exp"] <= now - LEEWAY_SECONDS:
             raise ValueError("expired")
         nbf = claims.get("nbf", claims["iat"])
         if not isinstance(nbf, int | float) or nbf > now + LEEWAY_SECONDS:

@@ -171,7 +171,7 @@ class OAuthClientPayload:
 
 @strawberry.type
 class OAuthMutation:
-    @strawberry.mutation(description="Register an integrator client.")
+    @strawberry.mutation(name="registerOAuthClient", description="Register an integrator client.")
     async def register_oauth_client(
         self, info: Info, input: RegisterOAuthClientInput
     ) -> OAuthClientPayload:
@@ -196,7 +196,10 @@ class OAuthMutation:
             info, run, payload=OAuthClientPayload, field="client", node=OAuthClientNode.of
         )
 
-    @strawberry.mutation(description="Issue a new secret; the old one stops working at once.")
+    @strawberry.mutation(
+        name="rotateOAuthClientSecret",
+        description="Issue a new secret; the old one stops working at once.",
+    )
     async def rotate_oauth_client_secret(
         self, info: Info, input: OAuthClientInput
     ) -> OAuthClientPayload:
@@ -213,7 +216,9 @@ class OAuthMutation:
             info, run, payload=OAuthClientPayload, field="client", node=OAuthClientNode.of
         )
 
-    @strawberry.mutation(description="Revoke a client and every token it holds.")
+    @strawberry.mutation(
+        name="revokeOAuthClient", description="Revoke a client and every token it holds."
+    )
     async def revoke_oauth_client(self, info: Info, input: OAuthClientInput) -> OAuthClientPayload:
         async def run() -> OAuthClientPayload:
             client_pk = decode_id(input.id, "OAuthClient")
