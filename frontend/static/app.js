@@ -172,6 +172,9 @@ function signInPage(note) {
   onSubmit(form, async ({ email, password }) => {
     if (!email.trim() || !password) throw formError([{ message: "Enter email and password." }]);
     await authCall("/auth/login", { email: email.trim(), password });
+    // An app asked for consent while the user was signed out: go back to it.
+    const next = new URLSearchParams(location.hash.split("?")[1] ?? "").get("next");
+    if (next?.startsWith("/oauth/authorize?")) return location.assign(next);
     route(); // the same address, now signed in
   });
   render("Sign in", el("section", { class: "narrow" }, heading("Sign in to kamp"),
@@ -358,7 +361,7 @@ let navigation = 0; // a page whose navigation is no longer current renders noth
 async function route() {
   const current = ++navigation;
   const isCurrent = () => current === navigation;
-  const path = location.hash.replace(/^#/, "") || "/";
+  const path = location.hash.replace(/^#/, "").split("?")[0] || "/";
   const [, page, param] = path.match(/^\/(workspace|invitation)\/(.+)$/) ?? [];
   try {
     if (page === "workspace") await workspacePage(isCurrent, decodeURIComponent(param));
