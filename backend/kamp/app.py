@@ -36,6 +36,7 @@ from kamp.graphql.view import KampGraphQL
 from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, JobQueue
 from kamp.jobs.tasks import TASKS
 from kamp.observability import RequestIdMiddleware
+from kamp.realtime.broker import Broker, MemoryBroker, RedisBroker
 from kamp.runtime import Runtime
 from kamp.settings import Settings
 
@@ -58,7 +59,8 @@ async def build_runtime(settings: Settings) -> Runtime:
             limit=settings.login_attempts, window_seconds=settings.login_window_seconds
         )
     keys = KeyRingCache(session_factory, settings.secret_key)
-    return Runtime(settings, engine, session_factory, queue, limiter, keys, redis)
+    broker: Broker = RedisBroker(redis) if redis is not None else MemoryBroker()
+    return Runtime(settings, engine, session_factory, queue, limiter, keys, broker, redis)
 
 
 async def close_runtime(runtime: Runtime) -> None:
@@ -68,25 +70,31 @@ async def close_runtime(runtime: Runtime) -> None:
     await runtime.engine.dispose()
 
 
+def bearer_resolver(runtime: Runtime, authorization: str) -> PrincipalResolver:
+    scheme, _, credentials = authorization.partition(" ")
+
+    async def resolve(session: AsyncSession) -> Principal | None:
+        if scheme.lower() != "bearer" or not credentials.strip():
+            raise Unauthenticated("Use an Authorization: Bearer <access token> header.")
+        return await bearer_principal(
+            session,
+            token=credentials.strip(),
+            keys=runtime.keys,
+            issuer=runtime.settings.base_url,
+        )
+
+    return resolve
+
+
 def principal_resolver(connection: HTTPConnection) -> PrincipalResolver:
     """A bearer token (integrators) wins over the session cookie (browsers)."""
     runtime: Runtime = connection.app.state.runtime
-    scheme, _, credentials = connection.headers.get("authorization", "").partition(" ")
+    if authorization := connection.headers.get("authorization"):
+        return bearer_resolver(runtime, authorization)
     cookie = connection.cookies.get(SESSION_COOKIE)
 
     async def resolve(session: AsyncSession) -> Principal | None:
-        if scheme:
-            if scheme.lower() != "bearer" or not credentials.strip():
-                raise Unauthenticated("Use an Authorization: Bearer <access token> header.")
-            return await bearer_principal(
-                session,
-                token=credentials.strip(),
-                keys=runtime.keys,
-                issuer=runtime.settings.base_url,
-            )
-        if cookie:
-            return await principal_for_session(session, token=cookie)
-        return None
+        return await principal_for_session(session, token=cookie) if cookie else None
 
     return resolve
 
@@ -133,6 +141,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             settings=runtime.settings,
             session_factory=runtime.session_factory,
             queue=runtime.queue,
+            broker=runtime.broker,
             resolve_principal=principal_resolver(connection),
             request=connection,
             response=response,
@@ -141,9 +150,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = KampGraphQL(
         build_schema(settings),
         make_context=make_context,
+        bearer_resolver=lambda context, authorization: bearer_resolver(
+            context.request.app.state.runtime, authorization
+        ),
         graphql_ide=None if settings.is_production else "graphiql",
         allow_queries_via_get=False,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        # Behind a TLS proxy the browser's origin is the public one.
+        allowed_origins=[settings.base_url],
     )
     routes = [
         Route("/healthz", healthz),

@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kamp.auth.oauth.keys import KeyRingCache
 from kamp.auth.ratelimit import RateLimiter
-from kamp.jobs.queue import JobQueue
+from kamp.jobs.queue import JobQueue, dispatch
+from kamp.realtime.broker import Broker, publish_all
+from kamp.realtime.events import take_recorded
 from kamp.settings import Settings
 
 
@@ -21,4 +23,11 @@ class Runtime:
     queue: JobQueue
     login_limiter: RateLimiter
     keys: KeyRingCache
+    broker: Broker
     redis: Redis | None = None
+
+
+async def after_commit(session: AsyncSession, *, queue: JobQueue, broker: Broker) -> None:
+    """What a committed transaction deferred: its jobs, then its change events."""
+    await dispatch(session, queue)
+    await publish_all(broker, take_recorded(session))

@@ -284,6 +284,12 @@ async def test_client_credentials_need_the_secret(world, runtime, client):
         "/oauth/token", data={"grant_type": "client_credentials"}, auth=(machine.client_id, "nope")
     )
     assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
+    wider = await client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "scope": "accounts:read accounts:write"},
+        auth=(machine.client_id, machine.secret),
+    )
+    assert wider.status_code == 400 and wider.json()["error"] == "invalid_scope"
     for grant in ("password", "implicit"):
         response = await client.post(
             "/oauth/token",

@@ -19,6 +19,7 @@ from kamp.db import utcnow
 from kamp.errors import ErrorCode, NotFound, UserError
 from kamp.mail.service import queue_mail
 from kamp.pagination import Page, PageArgs, keyset_page
+from kamp.realtime.events import record_change
 
 
 def _valid_email(email: str) -> str:
@@ -91,6 +92,7 @@ async def invite_member(
     )
     session.add(invitation)
     await session.flush()
+    _record_internal(session, invitation, "created", principal.user_id)
     await queue_mail(
         session,
         recipient=email,
@@ -140,7 +142,22 @@ async def revoke_invitation(
         raise UserError("id", "This invitation was already accepted.", ErrorCode.INVALID)
     invitation.revoked_at = invitation.revoked_at or utcnow()
     await session.flush()
+    _record_internal(session, invitation, "revoked", principal.user_id)
     return invitation
+
+
+def _record_internal(
+    session: AsyncSession, invitation: Invitation, action: str, actor_id: uuid.UUID | None
+) -> None:
+    """Pending invitations are the supplier's business until they are accepted."""
+    record_change(
+        session,
+        workspace_id=invitation.workspace_id,
+        node=invitation,
+        action=action,
+        actor_id=actor_id,
+        internal=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -218,7 +235,16 @@ async def accept_invitation(
         )
     )
     if already is None:
-        session.add(Membership(workspace_id=workspace.id, user_id=user.id, role=invitation.role))
+        membership = Membership(workspace_id=workspace.id, user_id=user.id, role=invitation.role)
+        session.add(membership)
+        await session.flush()
+        record_change(
+            session,
+            workspace_id=workspace.id,
+            node=membership,
+            action="created",
+            actor_id=user.id,
+        )
     invitation.accepted_at = utcnow()
     await session.flush()
     return user

@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.accounts.models import Location, LocationKind
-from kamp.accounts.service import check_version, flush_versioned
+from kamp.accounts.service import check_version, flush_versioned, record_shared
 from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
 from kamp.errors import ErrorCode, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
+from kamp.realtime.events import changed_fields
 
 # The kind a location's parent must have; a headquarters has none.
 PARENT_KIND: dict[LocationKind, LocationKind | None] = {
@@ -112,6 +113,7 @@ async def create_location(
     )
     session.add(location)
     await session.flush()
+    record_shared(session, principal, location.workspace_id, location, "created")
     return location
 
 
@@ -140,17 +142,19 @@ async def update_location(
 ) -> Location:
     location = await _writable(session, principal, location_id)
     check_version(location, version)
-    if name is not None:
-        if not (name := _clean(name, "name", 200)):
-            raise UserError("name", "This field is required.", ErrorCode.REQUIRED)
-        location.name = name
-    if code is not None:
-        location.code = _clean(code, "code", 50)
-    if city is not None:
-        location.city = _clean(city, "city", 120)
-    if country is not None:
-        location.country = _clean(country, "country", 2).upper()
+    if name is not None and not (name := _clean(name, "name", 200)):
+        raise UserError("name", "This field is required.", ErrorCode.REQUIRED)
+    fields = changed_fields(
+        location,
+        {
+            "name": name,
+            "code": _clean(code, "code", 50) if code is not None else None,
+            "city": _clean(city, "city", 120) if city is not None else None,
+            "country": _clean(country, "country", 2).upper() if country is not None else None,
+        },
+    )
     await flush_versioned(session, location)
+    record_shared(session, principal, location.workspace_id, location, "updated", fields)
     return location
 
 
@@ -163,4 +167,5 @@ async def delete_location(
         raise UserError("id", "Remove or move the sites under it first.", ErrorCode.INVALID)
     await session.delete(location)
     await session.flush()
+    record_shared(session, principal, location.workspace_id, location, "deleted")
     return location_id

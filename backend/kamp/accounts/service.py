@@ -28,6 +28,7 @@ from kamp.auth.policy import Permission, can, org_permissions, require, require_
 from kamp.auth.principal import Principal
 from kamp.errors import Conflict, ErrorCode, Forbidden, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
+from kamp.realtime.events import changed_fields, record_change
 
 # --- visibility filters -------------------------------------------------------------------
 
@@ -257,17 +258,27 @@ async def update_key_account(
     if kam_id is not None and not is_admin:
         raise Forbidden("Only a supplier admin can hand an account to another KAM.")
     check_version(key_account, version)
-    if name is not None:
-        key_account.name = _clean_name(name, "name")
-    if tier is not None:
-        key_account.tier = tier
-    if status is not None:
-        key_account.status = status
+    shared = changed_fields(
+        key_account, {"name": _clean_name(name, "name") if name is not None else None}
+    )
+    internal = changed_fields(key_account, {"tier": tier, "status": status})
     if kam_id is not None and kam_id != key_account.kam_id:
         kam = await _supplier_user(session, principal, kam_id)
         await _hand_over(session, workspace=workspace, old_kam_id=key_account.kam_id, kam=kam)
         key_account.kam_id = kam.id
+        shared.append("kam")
     await flush_versioned(session, key_account)
+    for fields, is_internal in ((shared, False), (internal, True)):
+        if fields:
+            record_change(
+                session,
+                workspace_id=workspace.id,
+                node=key_account,
+                action="updated",
+                actor_id=principal.user_id,
+                fields=fields,
+                internal=is_internal,
+            )
     return key_account
 
 
@@ -306,13 +317,17 @@ async def update_workspace(
     if workspace is None:
         raise NotFound()
     check_version(workspace, version)
-    if name is not None:
-        workspace.name = _clean_name(name, "name")
-    if description is not None:
-        if len(description) > 2000:
-            raise UserError("description", "Use at most 2000 characters.", ErrorCode.INVALID)
-        workspace.description = description
+    if description is not None and len(description) > 2000:
+        raise UserError("description", "Use at most 2000 characters.", ErrorCode.INVALID)
+    fields = changed_fields(
+        workspace,
+        {
+            "name": _clean_name(name, "name") if name is not None else None,
+            "description": description,
+        },
+    )
     await flush_versioned(session, workspace)
+    record_shared(session, principal, workspace.id, workspace, "updated", fields)
     return workspace
 
 
@@ -345,10 +360,11 @@ async def update_membership(
                 "role", "The KAM changes through the key account's owner.", ErrorCode.INVALID
             )
         await _check_role_side(session, user_id=membership.user_id, role=role)
-        membership.role = role
-    if title is not None:
-        membership.title = title.strip()[:200]
+    fields = changed_fields(
+        membership, {"role": role, "title": title.strip()[:200] if title is not None else None}
+    )
     await flush_versioned(session, membership)
+    record_shared(session, principal, membership.workspace_id, membership, "updated", fields)
     return membership
 
 
@@ -360,7 +376,27 @@ async def remove_membership(
         raise UserError("id", "The accountable KAM cannot be removed.", ErrorCode.INVALID)
     await session.delete(membership)
     await session.flush()
+    record_shared(session, principal, membership.workspace_id, membership, "removed")
     return membership.id
+
+
+def record_shared(
+    session: AsyncSession,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    node: Any,
+    action: str,
+    fields: Sequence[str] = (),
+) -> None:
+    """A shared change event, published when the request commits."""
+    record_change(
+        session,
+        workspace_id=workspace_id,
+        node=node,
+        action=action,
+        actor_id=principal.user_id,
+        fields=fields,
+    )
 
 
 async def _check_role_side(session: AsyncSession, *, user_id: uuid.UUID, role: Role) -> None:

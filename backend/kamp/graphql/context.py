@@ -17,7 +17,10 @@ from strawberry.types import Info as StrawberryInfo
 
 from kamp.auth.policy import require_principal
 from kamp.auth.principal import Principal
-from kamp.jobs.queue import JobQueue, dispatch, drop_deferred
+from kamp.jobs.queue import JobQueue, drop_deferred
+from kamp.realtime.broker import Broker
+from kamp.realtime.events import drop_recorded
+from kamp.runtime import after_commit
 from kamp.settings import Settings
 
 log = logging.getLogger("kamp.graphql")
@@ -30,9 +33,11 @@ class Context:
     settings: Settings
     session_factory: async_sessionmaker[AsyncSession]
     queue: JobQueue
+    broker: Broker
     resolve_principal: PrincipalResolver
     request: Any = None
     response: Any = None
+    connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload
     # Set when a mutation reports user errors: the whole request then changes nothing.
     rollback_only: bool = False
     _session: AsyncSession | None = None
@@ -64,16 +69,18 @@ class Context:
         return self._loaders[name]
 
     async def finish(self, *, failed: bool) -> None:
-        """Commit once (or roll back), then dispatch the jobs the transaction deferred."""
+        """Commit once (or roll back); then dispatch the jobs and publish the events that the
+        transaction deferred."""
         session = self._session
         if session is None:
             return
         if failed or self.rollback_only:
             drop_deferred(session)
+            drop_recorded(session)
             await session.rollback()
             return
         await session.commit()
-        await dispatch(session, self.queue)
+        await after_commit(session, queue=self.queue, broker=self.broker)
 
     async def close(self) -> None:
         if self._session is not None:

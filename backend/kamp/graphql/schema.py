@@ -17,6 +17,7 @@ from kamp.graphql.errors import KampErrors
 from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
 from kamp.pagination import MAX_PAGE_SIZE
+from kamp.realtime.schema import RealtimeSubscription
 from kamp.settings import Settings
 
 
@@ -33,8 +34,9 @@ class NodeQuery:
         return await resolve_nodes(info, ids)
 
 
-Query = merge_types("Query", (NodeQuery, AccountsQuery, OAuthQuery))
-Mutation = merge_types("Mutation", (AccountsMutation, OAuthMutation))
+Query = merge_types("Query", (NodeQuery, AccountsQuery, OAuthQuery, FederationQuery))
+Subscription = merge_types("Subscription", (RealtimeSubscription,))
+Mutation = merge_types("Mutation", (AccountsMutation, OAuthMutation, FederationMutation))
 
 
 class KampSchema(strawberry.Schema):
@@ -47,5 +49,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return KampSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[*limit_extensions(settings), KampErrors],
     )

@@ -12,19 +12,23 @@ from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.execution import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from kamp.auth.csrf import csrf_problem
+from kamp.errors import KampError
 from kamp.graphql.context import Context
 
 log = logging.getLogger("kamp.graphql")
 
 
 class KampGraphQL(GraphQL[Context, None]):
-    def __init__(self, *args: Any, make_context: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, make_context: Any, bearer_resolver: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.make_context = make_context
+        self.bearer_resolver = bearer_resolver
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         context: Context = self.make_context(request, response)
@@ -46,6 +50,21 @@ class KampGraphQL(GraphQL[Context, None]):
             context: Context | None = scope.get("state", {}).get("kamp_context")
             if context is not None:
                 await context.close()
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Browsers cannot set headers on a WebSocket: integrators send their bearer token in
+        connection_init's payload instead. A bad token closes the connection (4403)."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        authorization = params.get("Authorization") or params.get("authorization")
+        if isinstance(authorization, str):
+            context.resolve_principal = self.bearer_resolver(context, authorization)
+        try:
+            await context.principal()
+        except KampError as exc:
+            raise ConnectionRejectionError() from exc
+        finally:
+            await context.close()  # the socket may stay open for hours; the session must not
+        return UNSET
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         result = await super().execute_operation(*args, **kwargs)

@@ -21,7 +21,7 @@ from authlib.oauth2.rfc6749 import (
     OAuth2Request,
     grants,
 )
-from authlib.oauth2.rfc6749.errors import InvalidRequestError
+from authlib.oauth2.rfc6749.errors import InvalidRequestError, InvalidScopeError
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
@@ -114,8 +114,11 @@ class Client(ClientMixin):
     def get_default_redirect_uri(self) -> str | None:
         return None  # a redirect_uri is always required, and must match exactly
 
-    def get_allowed_scope(self, scope: str) -> str:
+    def get_allowed_scope(self, scope: str | None) -> str:
+        """The asked-for scopes the client is registered for; all of those when none is asked."""
         allowed = set(self.row.scopes)
+        if not scope:
+            return " ".join(sorted(allowed))
         return " ".join(s for s in parse_scope(scope) if s in allowed)
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
@@ -283,6 +286,13 @@ class RefreshGrant(grants.RefreshTokenGrant):
 
 class MachineGrant(grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+
+    def validate_token_request(self) -> None:
+        super().validate_token_request()
+        # authlib passes the asked-for scope through as it is: hold it to the registration.
+        asked = set(parse_scope(self.request.payload.scope))
+        if not asked <= set(self.request.client.row.scopes):
+            raise InvalidScopeError("The client is not registered for these scopes.")
 
 
 class IdTokens(OpenIDCode):
@@ -474,7 +484,8 @@ class KampAuthorizationServer(AuthorizationServer):
         expires_in: int | None = None,
         include_refresh_token: bool = True,
     ) -> dict[str, Any]:
-        scopes = parse_scope(scope)
+        # Never more than the client is registered for, whatever a grant passed along.
+        scopes = parse_scope(client.get_allowed_scope(scope))
         now = int(time.time())
         claims: dict[str, Any] = {
             "iss": self.issuer,

@@ -1,0 +1,76 @@
+"""The event broker behind subscriptions: in memory for one process, Redis pub/sub when
+several server processes must hear each other's events."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+from kamp.realtime.events import Event
+
+log = logging.getLogger("kamp.realtime")
+QUEUE_LIMIT = 1000
+
+
+def channel(workspace_id: uuid.UUID) -> str:
+    return f"kamp:workspace:{workspace_id}"
+
+
+class Broker(Protocol):
+    async def publish(self, event: Event) -> None: ...
+
+    def subscribe(self, workspace_id: uuid.UUID) -> AsyncIterator[Event]: ...
+
+
+class MemoryBroker:
+    def __init__(self) -> None:
+        self._queues: dict[uuid.UUID, set[asyncio.Queue[Event]]] = {}
+
+    async def publish(self, event: Event) -> None:
+        for queue in list(self._queues.get(event.workspace_id, ())):
+            if queue.qsize() < QUEUE_LIMIT:  # a stalled subscriber must not grow without bound
+                queue.put_nowait(event)
+
+    async def subscribe(self, workspace_id: uuid.UUID) -> AsyncIterator[Event]:
+        queue: asyncio.Queue[Event] = asyncio.Queue()
+        self._queues.setdefault(workspace_id, set()).add(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            self._queues[workspace_id].discard(queue)
+
+
+class RedisBroker:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    async def publish(self, event: Event) -> None:
+        await self.redis.publish(channel(event.workspace_id), event.to_json())
+
+    async def subscribe(self, workspace_id: uuid.UUID) -> AsyncIterator[Event]:
+        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(channel(workspace_id))
+        try:
+            async for message in pubsub.listen():
+                if message.get("type") == "message":
+                    yield Event.from_json(message["data"])
+        finally:
+            with contextlib.suppress(Exception):
+                await pubsub.unsubscribe()
+            await pubsub.aclose()
+
+
+async def publish_all(broker: Broker, events: list[Event]) -> None:
+    for event in events:
+        try:
+            await broker.publish(event)
+        except Exception:
+            # The change is committed; a lost event costs a live update, never data.
+            log.exception("could not publish event", extra={"kind": event.kind})

@@ -1,0 +1,70 @@
+"""Subscriptions: a workspace's change events over graphql-transport-ws, filtered by what
+each subscriber may see. An event names what changed; clients refetch it with `node`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+
+import strawberry
+
+from kamp.accounts import loaders as account_loaders
+from kamp.accounts.types import UserNode
+from kamp.auth.policy import Permission, can, require
+from kamp.errors import BadRequest, UserError
+from kamp.graphql.context import Info
+from kamp.graphql.relay import decode_id, to_global_id
+from kamp.realtime.events import Event
+
+
+@strawberry.type(description="Something changed in a workspace.")
+class WorkspaceEvent:
+    event: strawberry.Private[Event]
+
+    @strawberry.field(description="`<Type>.<action>`, e.g. `Location.updated`.")
+    def kind(self) -> str:
+        return self.event.kind
+
+    @strawberry.field(description="The changed object; fetch it with `node(id:)`.")
+    def node_id(self) -> strawberry.ID:
+        return to_global_id(self.event.node_type, self.event.node_id)
+
+    @strawberry.field
+    def workspace_id(self) -> strawberry.ID:
+        return to_global_id("Workspace", self.event.workspace_id)
+
+    @strawberry.field(description="The fields that changed, when the change was an update.")
+    def fields(self) -> list[str]:
+        return list(self.event.fields)
+
+    @strawberry.field
+    def at(self) -> datetime:
+        return self.event.at
+
+    @strawberry.field
+    async def actor(self, info: Info) -> UserNode | None:
+        if self.event.actor_id is None:
+            return None
+        row = await account_loaders.users(info).load(self.event.actor_id)
+        return UserNode.of(row) if row else None
+
+
+@strawberry.type
+class RealtimeSubscription:
+    @strawberry.subscription(description="Changes in a workspace, as they are committed.")
+    async def workspace_events(
+        self, info: Info, workspace_id: strawberry.ID
+    ) -> AsyncGenerator[WorkspaceEvent, None]:
+        try:
+            workspace = decode_id(workspace_id, "Workspace", field="workspaceId")
+        except UserError as exc:
+            raise BadRequest(exc.message) from exc
+        principal = await info.context.require_principal()
+        require(principal, workspace, Permission.WORKSPACE_READ)
+        sees_internal = can(principal, workspace, Permission.ACCOUNT_INTERNAL_READ)
+        # Waiting for events must not hold a database connection.
+        await info.context.close()
+        async for event in info.context.broker.subscribe(workspace):
+            if event.internal and not sees_internal:
+                continue
+            yield WorkspaceEvent(event=event)
