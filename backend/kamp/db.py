@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, Integer, MetaData, Uuid, event
+from sqlalchemy import DateTime, Enum, ForeignKey, Integer, MetaData, Uuid, event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -55,6 +55,13 @@ def enum_column(cls: type[StrEnum], name: str) -> Enum:
     return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32)
 
 
+class Visibility(StrEnum):
+    """Who sees an element: both sides, or the supplier alone."""
+
+    SHARED = "SHARED"
+    INTERNAL = "INTERNAL"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -79,6 +86,17 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class WorkspaceElement(Entity, Versioned):
+    """A co-edited element of a workspace: versioned, with a visibility, history and events."""
+
+    workspace_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    visibility: Mapped[Visibility] = mapped_column(
+        enum_column(Visibility, "visibility"), default=Visibility.SHARED
+    )
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:

@@ -8,4 +8,9 @@ def load_all_models() -> None:
     from kamp.auth import models as auth  # noqa: F401
     from kamp.auth.federation import models as federation  # noqa: F401
     from kamp.auth.oauth import models as oauth  # noqa: F401
+    from kamp.forecasts import models as forecasts  # noqa: F401
+    from kamp.history import models as history  # noqa: F401
     from kamp.mail import models as mail  # noqa: F401
+    from kamp.pipeline import models as pipeline  # noqa: F401
+    from kamp.plans import models as plans  # noqa: F401
+    from kamp.relationships import models as relationships  # noqa: F401

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, ForeignKey, Numeric, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kamp.db import Base, Entity, UTCDateTime, Versioned, enum_column
@@ -55,6 +56,8 @@ class Organization(Entity, Base):
 
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[Side] = mapped_column(enum_column(Side, "organization_kind"))
+    # A supplier's total annual sales: the base of each account's share (concentration).
+    annual_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
 
 
 class User(Entity, Base):
@@ -83,11 +86,18 @@ class KeyAccount(Entity, Versioned, Base):
     )
     kam_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    # Tier and status are the supplier's own view of the customer: never shown to it.
-    tier: Mapped[Tier] = mapped_column(enum_column(Tier, "key_account_tier"))
+    # Tier, status, score and the profile below are the supplier's own view: never shown to
+    # the customer. Tier names come from the supplier's tier definitions.
+    tier: Mapped[str] = mapped_column(String(50))
     status: Mapped[KeyAccountStatus] = mapped_column(
         enum_column(KeyAccountStatus, "key_account_status")
     )
+    score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    industry: Mapped[str] = mapped_column(String(100), default="")
+    industry_rank: Mapped[int | None] = mapped_column()
+    competitive_position: Mapped[str] = mapped_column(Text, default="")
+    customer_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    annual_sales: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
 
 
 class Workspace(Entity, Versioned, Base):
@@ -144,3 +154,60 @@ class Location(Entity, Versioned, Base):
     code: Mapped[str] = mapped_column(String(50), default="")
     city: Mapped[str] = mapped_column(String(120), default="")
     country: Mapped[str] = mapped_column(String(2), default="")
+
+
+class SelectionCriterion(Entity, Versioned, Base):
+    """One of the supplier's weighted criteria for selecting and tiering key accounts."""
+
+    __tablename__ = "selection_criteria"
+    __table_args__ = (UniqueConstraint("supplier_id", "name"),)
+
+    supplier_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+
+
+class CriterionScore(Entity, Versioned, Base):
+    __tablename__ = "criterion_scores"
+    __table_args__ = (UniqueConstraint("key_account_id", "criterion_id"),)
+
+    key_account_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("key_accounts.id", ondelete="CASCADE"), index=True
+    )
+    criterion_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("selection_criteria.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[Decimal] = mapped_column(Numeric(4, 2))  # 0 .. 10
+
+
+class TierDefinition(Entity, Versioned, Base):
+    """A supplier's tier: accounts scoring at least `min_score` get it (highest first)."""
+
+    __tablename__ = "tier_definitions"
+    __table_args__ = (UniqueConstraint("supplier_id", "name"),)
+
+    supplier_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(50))
+    min_score: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+
+
+class ScoreChange(Entity, Base):
+    """The history of an account's computed score and tier."""
+
+    __tablename__ = "score_changes"
+
+    key_account_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("key_accounts.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    tier: Mapped[str] = mapped_column(String(50))
+    previous_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    previous_tier: Mapped[str | None] = mapped_column(String(50))
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="SET NULL")
+    )

@@ -19,26 +19,55 @@ class Permission(StrEnum):
     MEMBERS_MANAGE = "members:manage"
     LOCATIONS_READ = "locations:read"
     LOCATIONS_WRITE = "locations:write"
-    # The supplier's own view of the account (tier, status, pending invitations).
+    # The supplier's own view: INTERNAL elements, tier, status, profile, pending invitations.
     ACCOUNT_INTERNAL_READ = "account:internal:read"
     ACCOUNT_MANAGE = "account:manage"
-    # Organization-level: integrator clients and the organization's own identity provider.
+    # Only the KAM decides what the customer may see.
+    VISIBILITY_MANAGE = "visibility:manage"
+    PLAN_READ = "plan:read"
+    PLAN_EDIT = "plan:edit"
+    PLAN_SUBMIT = "plan:submit"
+    PLAN_APPROVE = "plan:approve"
+    PLAN_COMMENT = "plan:comment"
+    RELATIONSHIPS_READ = "relationships:read"
+    RELATIONSHIPS_EDIT = "relationships:edit"
+    PIPELINE_READ = "pipeline:read"
+    PIPELINE_EDIT = "pipeline:edit"
+    FORECASTS_READ = "forecasts:read"
+    FORECASTS_EDIT = "forecasts:edit"
+    # Organization-level: integrator clients, the organization's own identity provider, and
+    # the supplier's key account selection criteria and tiers.
     CLIENTS_MANAGE = "clients:manage"
     IDENTITY_MANAGE = "identity:manage"
+    SELECTION_MANAGE = "selection:manage"
 
 
 P = Permission
-_READ = frozenset({P.WORKSPACE_READ, P.MEMBERS_READ, P.LOCATIONS_READ})
-_SUPPLIER_READ = _READ | {P.ACCOUNT_INTERNAL_READ}
+_READ = frozenset(
+    {
+        P.WORKSPACE_READ,
+        P.MEMBERS_READ,
+        P.LOCATIONS_READ,
+        P.PLAN_READ,
+        P.RELATIONSHIPS_READ,
+        P.PIPELINE_READ,
+        P.FORECASTS_READ,
+    }
+)
+_SUPPLIER_READ = _READ | {P.ACCOUNT_INTERNAL_READ, P.PLAN_COMMENT}
+# Co-editing what is shared: the plan's elements and the org chart of one's own company.
+_CUSTOMER_EDIT = {P.PLAN_EDIT, P.RELATIONSHIPS_EDIT}
+_ORG_LEVEL = {P.CLIENTS_MANAGE, P.IDENTITY_MANAGE, P.SELECTION_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.KAM: frozenset(Permission),
-    Role.SUPPLIER_MEMBER: _SUPPLIER_READ | {P.LOCATIONS_WRITE},
-    Role.SUPPLIER_EXECUTIVE: _SUPPLIER_READ,
+    Role.KAM: frozenset(Permission) - _ORG_LEVEL,
+    Role.SUPPLIER_MEMBER: _SUPPLIER_READ
+    | {P.LOCATIONS_WRITE, P.PLAN_EDIT, P.RELATIONSHIPS_EDIT, P.PIPELINE_EDIT, P.FORECASTS_EDIT},
+    Role.SUPPLIER_EXECUTIVE: _SUPPLIER_READ | {P.PLAN_APPROVE},
     Role.MENTOR: _SUPPLIER_READ,
     # The customer keeps its own sites up to date; it never reads the supplier's view.
-    Role.CUSTOMER_BUYER: _READ | {P.LOCATIONS_WRITE},
-    Role.CUSTOMER_EXECUTIVE: _READ,
+    Role.CUSTOMER_BUYER: _READ | {P.LOCATIONS_WRITE, P.FORECASTS_EDIT} | _CUSTOMER_EDIT,
+    Role.CUSTOMER_EXECUTIVE: _READ | {P.PLAN_APPROVE} | _CUSTOMER_EDIT,
 }
 
 # Which permissions each OAuth scope can grant (the catalogue grows with each domain).
@@ -47,13 +76,44 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
         {P.WORKSPACE_READ, P.MEMBERS_READ, P.LOCATIONS_READ, P.ACCOUNT_INTERNAL_READ}
     ),
     "accounts:write": frozenset(
-        {P.WORKSPACE_EDIT, P.MEMBERS_INVITE, P.MEMBERS_MANAGE, P.LOCATIONS_WRITE, P.ACCOUNT_MANAGE}
+        {
+            P.WORKSPACE_EDIT,
+            P.MEMBERS_INVITE,
+            P.MEMBERS_MANAGE,
+            P.LOCATIONS_WRITE,
+            P.ACCOUNT_MANAGE,
+            P.SELECTION_MANAGE,
+        }
+    ),
+    "plans:read": frozenset(
+        {
+            P.WORKSPACE_READ,
+            P.PLAN_READ,
+            P.RELATIONSHIPS_READ,
+            P.PIPELINE_READ,
+            P.FORECASTS_READ,
+            P.ACCOUNT_INTERNAL_READ,
+        }
+    ),
+    "plans:write": frozenset(
+        {
+            P.PLAN_EDIT,
+            P.PLAN_SUBMIT,
+            P.PLAN_APPROVE,
+            P.PLAN_COMMENT,
+            P.VISIBILITY_MANAGE,
+            P.RELATIONSHIPS_EDIT,
+            P.PIPELINE_EDIT,
+            P.FORECASTS_EDIT,
+        }
     ),
 }
 
 # Organization-level abilities of organization admins, by side.
 ORG_ADMIN_PERMISSIONS: dict[Side, frozenset[Permission]] = {
-    Side.SUPPLIER: frozenset({P.ACCOUNT_MANAGE, P.CLIENTS_MANAGE, P.IDENTITY_MANAGE}),
+    Side.SUPPLIER: frozenset(
+        {P.ACCOUNT_MANAGE, P.CLIENTS_MANAGE, P.IDENTITY_MANAGE, P.SELECTION_MANAGE}
+    ),
     Side.CUSTOMER: frozenset({P.IDENTITY_MANAGE}),
 }
 

@@ -13,6 +13,8 @@ IDENTITY_SCOPES: dict[str, str] = {
 PERMISSION_SCOPES: dict[str, str] = {
     "accounts:read": "Read your workspaces, their members, sites and key accounts",
     "accounts:write": "Change workspaces, invite and manage members, maintain sites",
+    "plans:read": "Read account plans, the relationship map, the pipeline and forecasts",
+    "plans:write": "Edit account plans, the relationship map, the pipeline and forecasts",
 }
 
 CATALOGUE: dict[str, str] = {**PERMISSION_SCOPES, **IDENTITY_SCOPES}

@@ -1,0 +1,71 @@
+"""GraphQL pieces shared by every co-edited element: visibility and history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from kamp.accounts import loaders as account_loaders
+from kamp.accounts.types import UserNode
+from kamp.db import Visibility as VisibilityModel
+from kamp.db import WorkspaceElement
+from kamp.graphql.context import Info
+from kamp.graphql.relay import Connection, connection
+from kamp.history import models
+from kamp.history.service import list_history
+from kamp.pagination import PageArgs
+
+Visibility = strawberry.enum(
+    VisibilityModel,
+    name="Visibility",
+    description="SHARED: both sides see it. INTERNAL: the supplier alone.",
+)
+
+
+@strawberry.type(description="One change to an element: who, when, which field, before, after.")
+class HistoryEntry:
+    row: strawberry.Private[models.ChangeRecord]
+
+    @strawberry.field(description="created, updated or deleted")
+    def action(self) -> str:
+        return self.row.action
+
+    @strawberry.field
+    def field(self) -> str | None:
+        return self.row.field
+
+    @strawberry.field
+    def before(self) -> JSON | None:
+        return self.row.before
+
+    @strawberry.field
+    def after(self) -> JSON | None:
+        return self.row.after
+
+    @strawberry.field
+    def at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    async def actor(self, info: Info) -> UserNode | None:
+        if self.row.actor_id is None:
+            return None
+        user = await account_loaders.users(info).load(self.row.actor_id)
+        return UserNode.of(user) if user else None
+
+
+async def history_of(
+    info: Info, row: WorkspaceElement, first: int | None, after: str | None
+) -> Connection[HistoryEntry]:
+    """The `history` field of an element the viewer could already load."""
+    page = PageArgs.parse(first, after)
+    result = await list_history(
+        info.context.session,
+        principal=await info.context.require_principal(),
+        workspace_id=row.workspace_id,
+        node_id=row.id,
+        page=page,
+    )
+    return connection(result, lambda record: HistoryEntry(row=record))

@@ -1,0 +1,77 @@
+"""Writing and reading the change history of co-edited elements."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamp.auth.policy import Permission, can
+from kamp.auth.principal import Principal
+from kamp.history.models import ChangeRecord
+from kamp.pagination import Page, PageArgs, keyset_page
+
+
+def as_json(value: Any) -> Any:
+    """A field value as it is kept in the history (and shown in the API)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value.value if isinstance(value, Enum) else value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return str(value)
+
+
+def add_records(
+    session: AsyncSession,
+    *,
+    workspace_id: uuid.UUID,
+    node_type: str,
+    node_id: uuid.UUID,
+    action: str,
+    actor_id: uuid.UUID | None,
+    internal: bool,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> None:
+    """One row per changed field (or one row for a creation or deletion)."""
+    base = {
+        "workspace_id": workspace_id,
+        "node_type": node_type,
+        "node_id": node_id,
+        "action": action,
+        "actor_id": actor_id,
+        "internal": internal,
+    }
+    if not changes:
+        session.add(ChangeRecord(**base, field=None, before=None, after=None))
+        return
+    for field, (before, after) in changes.items():
+        session.add(ChangeRecord(**base, field=field, before=as_json(before), after=as_json(after)))
+
+
+async def list_history(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    node_id: uuid.UUID,
+    page: PageArgs,
+) -> Page[ChangeRecord]:
+    """The history of an element the caller has already shown the principal may see. Rows
+    written while the element was internal stay hidden from those who may not read them."""
+    stmt = select(ChangeRecord).where(
+        ChangeRecord.workspace_id == workspace_id, ChangeRecord.node_id == node_id
+    )
+    if not can(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ):
+        stmt = stmt.where(ChangeRecord.internal.is_(False))
+    return await keyset_page(session, stmt, ChangeRecord, page)
