@@ -19,6 +19,7 @@ run: setup
 test: setup
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	npm ci --prefix tests/oidc --no-audit --no-fund --silent
 	$(UV) run --frozen pytest
 
 lint: setup

@@ -15,8 +15,7 @@ from kamp.auth import service
 from kamp.auth.csrf import SESSION_COOKIE, csrf_problem
 from kamp.db import transaction
 from kamp.errors import UserError
-from kamp.jobs.queue import dispatch
-from kamp.runtime import Runtime
+from kamp.runtime import Runtime, after_commit
 
 
 def _runtime(request: Request) -> Runtime:
@@ -49,7 +48,7 @@ def _text(body: dict[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _set_session_cookie(response: Response, runtime: Runtime, token: str) -> None:
+def set_session_cookie(response: Response, runtime: Runtime, token: str) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -87,7 +86,7 @@ async def login(request: Request) -> Response:
         return _error(401, "The email or password is not right.", "INVALID_CREDENTIALS")
     await runtime.login_limiter.reset(limit_key)
     response = JSONResponse({"ok": True})
-    _set_session_cookie(response, runtime, token)
+    set_session_cookie(response, runtime, token)
     return response
 
 
@@ -145,9 +144,9 @@ async def invitation_accept(request: Request) -> Response:
             )
     except UserError as error:
         return _error(400, error.message, error.error_code, error.field)
-    await dispatch(session, runtime.queue)
+    await after_commit(session, queue=runtime.queue, broker=runtime.broker)
     response = JSONResponse({"ok": True})
-    _set_session_cookie(response, runtime, token)
+    set_session_cookie(response, runtime, token)
     return response
 
 
