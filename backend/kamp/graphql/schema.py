@@ -17,6 +17,7 @@ from kamp.graphql.errors import KampErrors
 from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
 from kamp.pagination import MAX_PAGE_SIZE
+from kamp.plans.schema import PlansMutation, PlansQuery
 from kamp.realtime.schema import RealtimeSubscription
 from kamp.settings import Settings
 
@@ -34,9 +35,11 @@ class NodeQuery:
         return await resolve_nodes(info, ids)
 
 
-Query = merge_types("Query", (NodeQuery, AccountsQuery, OAuthQuery, FederationQuery))
+Query = merge_types("Query", (NodeQuery, AccountsQuery, OAuthQuery, FederationQuery, PlansQuery))
 Subscription = merge_types("Subscription", (RealtimeSubscription,))
-Mutation = merge_types("Mutation", (AccountsMutation, OAuthMutation, FederationMutation))
+Mutation = merge_types(
+    "Mutation", (AccountsMutation, OAuthMutation, FederationMutation, PlansMutation)
+)
 
 
 class KampSchema(strawberry.Schema):

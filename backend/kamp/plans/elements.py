@@ -1,0 +1,519 @@
+"""The elements of an account plan: objectives and their measures, SWOT entries,
+initiatives, the contingency plan and comments. Each is versioned, has its own visibility
+and history, and is editable only while its plan is a draft."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamp import editing
+from kamp.accounts.models import Side
+from kamp.auth.policy import Permission, require
+from kamp.auth.principal import Principal
+from kamp.db import Visibility, WorkspaceElement
+from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
+from kamp.pagination import Page, PageArgs, keyset_page
+from kamp.plans.models import (
+    ContingencyPlan,
+    Initiative,
+    Measure,
+    Objective,
+    ObjectiveStatus,
+    PlanComment,
+    SwotEntry,
+    SwotKind,
+    TeamKind,
+)
+from kamp.plans.service import get_plans, plan_for_edit, workspace_member
+
+E = TypeVar("E", bound=WorkspaceElement)
+MAX_MEASURES = 20  # per objective: the plan page shows them all, so the list stays bounded
+
+# Default visibility by kind: the supplier's analysis stays internal until the KAM shares it.
+DEFAULT_VISIBILITY: dict[type[Any], Visibility] = {
+    Objective: Visibility.SHARED,
+    Measure: Visibility.SHARED,
+    SwotEntry: Visibility.INTERNAL,
+    Initiative: Visibility.SHARED,
+    ContingencyPlan: Visibility.INTERNAL,
+    PlanComment: Visibility.INTERNAL,
+}
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+async def get_elements(
+    session: AsyncSession, *, principal: Principal, model: type[E], ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, E]:
+    stmt = select(model).where(
+        model.id.in_(ids), editing.visible(model, principal, Permission.PLAN_READ)
+    )
+    if model is Measure:
+        stmt = stmt.where(Measure.objective_id.in_(_visible_objectives(principal)))
+    rows = await session.scalars(stmt)
+    return {row.id: row for row in rows}
+
+
+def _visible_objectives(principal: Principal) -> Any:
+    """A measure is seen only with its objective: sharing a measure of an internal objective
+    reveals nothing."""
+    return select(Objective.id).where(editing.visible(Objective, principal, Permission.PLAN_READ))
+
+
+async def list_elements(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    model: type[Any],
+    plan_id: uuid.UUID,
+    page: PageArgs,
+    **filters: Any,
+) -> Page[Any]:
+    stmt = select(model).where(
+        model.plan_id == plan_id, editing.visible(model, principal, Permission.PLAN_READ)
+    )
+    for name, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(getattr(model, name) == value)
+    return await keyset_page(session, stmt, model, page)
+
+
+async def measures_by_objective(
+    session: AsyncSession, *, principal: Principal, objective_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Measure]]:
+    rows = await session.scalars(
+        select(Measure)
+        .where(
+            Measure.objective_id.in_(objective_ids),
+            Measure.objective_id.in_(_visible_objectives(principal)),
+            editing.visible(Measure, principal, Permission.PLAN_READ),
+        )
+        .order_by(Measure.created_at, Measure.id)
+    )
+    found: dict[uuid.UUID, list[Measure]] = {}
+    for row in rows:
+        found.setdefault(row.objective_id, []).append(row)
+    return found
+
+
+async def contingency_by_plan(
+    session: AsyncSession, *, principal: Principal, plan_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ContingencyPlan]:
+    rows = await session.scalars(
+        select(ContingencyPlan).where(
+            ContingencyPlan.plan_id.in_(plan_ids),
+            editing.visible(ContingencyPlan, principal, Permission.PLAN_READ),
+        )
+    )
+    return {row.plan_id: row for row in rows}
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def _text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if required and not value:
+        raise UserError(field, "This field is required.", ErrorCode.REQUIRED)
+    if len(value) > limit:
+        raise UserError(field, f"Use at most {limit} characters.", ErrorCode.INVALID)
+    return value
+
+
+def _amount(value: Decimal | None, field: str, *, allow_negative: bool = False) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        value = Decimal(value)
+    except (InvalidOperation, TypeError) as exc:
+        raise UserError(field, "Enter a number.", ErrorCode.INVALID) from exc
+    if not value.is_finite() or abs(value) >= Decimal("1e14") or (value < 0 and not allow_negative):
+        raise UserError(field, "Enter a number in range.", ErrorCode.INVALID)
+    return value
+
+
+async def _owner(
+    session: AsyncSession, workspace_id: uuid.UUID, owner_id: uuid.UUID | None
+) -> uuid.UUID | None:
+    if owner_id is None:
+        return None
+    if await workspace_member(session, workspace_id=workspace_id, user_id=owner_id) is None:
+        raise UserError(
+            "ownerId", "The owner must be a member of this workspace.", ErrorCode.INVALID
+        )
+    return owner_id
+
+
+async def _editable(
+    session: AsyncSession, principal: Principal, model: type[E], element_id: uuid.UUID
+) -> tuple[E, Any]:
+    """An element the principal may see and edit, and its plan (which must be a draft)."""
+    row = (await get_elements(session, principal=principal, model=model, ids=[element_id])).get(
+        element_id
+    )
+    if row is None:
+        raise NotFound()
+    plan_id = row.plan_id if hasattr(row, "plan_id") else await _plan_of_measure(session, row)
+    plan = await plan_for_edit(session, principal, plan_id)
+    return row, plan
+
+
+async def _plan_of_measure(session: AsyncSession, measure: Any) -> uuid.UUID:
+    return await session.scalar(
+        select(Objective.plan_id).where(Objective.id == measure.objective_id)
+    )  # type: ignore[return-value]
+
+
+# --- objectives -----------------------------------------------------------------------------
+
+
+async def create_objective(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    side: Side,
+    title: str,
+    description: str = "",
+    owner_id: uuid.UUID | None = None,
+    status: ObjectiveStatus = ObjectiveStatus.NOT_STARTED,
+    due_date: date | None = None,
+    visibility: Visibility | None = None,
+) -> Objective:
+    plan = await plan_for_edit(session, principal, plan_id)
+    position = await session.scalar(
+        select(func.count()).select_from(Objective).where(Objective.plan_id == plan.id)
+    )
+    row = Objective(
+        workspace_id=plan.workspace_id,
+        plan_id=plan.id,
+        side=side,
+        title=_text(title, "title", 300, required=True),
+        description=_text(description, "description", 10_000) or "",
+        owner_id=await _owner(session, plan.workspace_id, owner_id),
+        status=status,
+        due_date=due_date,
+        position=position or 0,
+        visibility=editing.initial_visibility(
+            principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[Objective]
+        ),
+    )
+    return await editing.create(session, principal=principal, row=row)
+
+
+async def update_objective(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    objective_id: uuid.UUID,
+    version: int,
+    title: str | None = None,
+    description: str | None = None,
+    owner_id: uuid.UUID | None = None,
+    status: ObjectiveStatus | None = None,
+    due_date: date | None = None,
+    visibility: Visibility | None = None,
+) -> Objective:
+    row, plan = await _editable(session, principal, Objective, objective_id)
+    await editing.update(
+        session,
+        principal=principal,
+        row=row,
+        version=version,
+        values={
+            "title": _text(title, "title", 300, required=True),
+            "description": _text(description, "description", 10_000),
+            "owner_id": await _owner(session, plan.workspace_id, owner_id),
+            "status": status,
+            "due_date": due_date,
+        },
+        visibility=visibility,
+    )
+    return row
+
+
+async def delete_element(
+    session: AsyncSession, *, principal: Principal, model: type[Any], element_id: uuid.UUID
+) -> uuid.UUID:
+    row, _plan = await _editable(session, principal, model, element_id)
+    await editing.delete(session, principal=principal, row=row)
+    return element_id
+
+
+# --- measures -------------------------------------------------------------------------------
+
+
+async def create_measure(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    objective_id: uuid.UUID,
+    name: str,
+    target: Decimal,
+    current: Decimal = Decimal(0),
+    unit: str = "",
+    visibility: Visibility | None = None,
+) -> Measure:
+    objective, plan = await _editable(session, principal, Objective, objective_id)
+    count = await session.scalar(
+        select(func.count()).select_from(Measure).where(Measure.objective_id == objective.id)
+    )
+    if (count or 0) >= MAX_MEASURES:
+        raise UserError(
+            "objectiveId", f"An objective has at most {MAX_MEASURES} measures.", ErrorCode.INVALID
+        )
+    # A measure of an internal objective is internal too.
+    default = (
+        Visibility.INTERNAL
+        if objective.visibility == Visibility.INTERNAL
+        else DEFAULT_VISIBILITY[Measure]
+    )
+    row = Measure(
+        workspace_id=plan.workspace_id,
+        objective_id=objective.id,
+        name=_text(name, "name", 200, required=True),
+        target=_amount(target, "target", allow_negative=True),
+        current=_amount(current, "current", allow_negative=True),
+        unit=_text(unit, "unit", 30) or "",
+        visibility=editing.initial_visibility(principal, plan.workspace_id, visibility, default),
+    )
+    return await editing.create(session, principal=principal, row=row)
+
+
+async def update_measure(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    measure_id: uuid.UUID,
+    version: int,
+    name: str | None = None,
+    target: Decimal | None = None,
+    current: Decimal | None = None,
+    unit: str | None = None,
+    visibility: Visibility | None = None,
+) -> Measure:
+    row, _plan = await _editable(session, principal, Measure, measure_id)
+    await editing.update(
+        session,
+        principal=principal,
+        row=row,
+        version=version,
+        values={
+            "name": _text(name, "name", 200, required=True),
+            "target": _amount(target, "target", allow_negative=True),
+            "current": _amount(current, "current", allow_negative=True),
+            "unit": _text(unit, "unit", 30),
+        },
+        visibility=visibility,
+    )
+    return row
+
+
+# --- SWOT, initiatives, contingency, comments ---------------------------------------------
+
+
+async def create_swot_entry(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    kind: SwotKind,
+    text: str,
+    visibility: Visibility | None = None,
+) -> SwotEntry:
+    plan = await plan_for_edit(session, principal, plan_id)
+    row = SwotEntry(
+        workspace_id=plan.workspace_id,
+        plan_id=plan.id,
+        kind=kind,
+        text=_text(text, "text", 2000, required=True),
+        visibility=editing.initial_visibility(
+            principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[SwotEntry]
+        ),
+    )
+    return await editing.create(session, principal=principal, row=row)
+
+
+async def update_swot_entry(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    entry_id: uuid.UUID,
+    version: int,
+    kind: SwotKind | None = None,
+    text: str | None = None,
+    visibility: Visibility | None = None,
+) -> SwotEntry:
+    row, _plan = await _editable(session, principal, SwotEntry, entry_id)
+    await editing.update(
+        session,
+        principal=principal,
+        row=row,
+        version=version,
+        values={"kind": kind, "text": _text(text, "text", 2000, required=True)},
+        visibility=visibility,
+    )
+    return row
+
+
+async def create_initiative(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    title: str,
+    team: TeamKind,
+    description: str = "",
+    owner_id: uuid.UUID | None = None,
+    value_estimate: Decimal | None = None,
+    visibility: Visibility | None = None,
+) -> Initiative:
+    plan = await plan_for_edit(session, principal, plan_id)
+    row = Initiative(
+        workspace_id=plan.workspace_id,
+        plan_id=plan.id,
+        title=_text(title, "title", 300, required=True),
+        team=team,
+        description=_text(description, "description", 10_000) or "",
+        owner_id=await _owner(session, plan.workspace_id, owner_id),
+        value_estimate=_amount(value_estimate, "valueEstimate"),
+        visibility=editing.initial_visibility(
+            principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[Initiative]
+        ),
+    )
+    return await editing.create(session, principal=principal, row=row)
+
+
+async def update_initiative(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    initiative_id: uuid.UUID,
+    version: int,
+    title: str | None = None,
+    team: TeamKind | None = None,
+    description: str | None = None,
+    owner_id: uuid.UUID | None = None,
+    value_estimate: Decimal | None = None,
+    visibility: Visibility | None = None,
+) -> Initiative:
+    row, plan = await _editable(session, principal, Initiative, initiative_id)
+    await editing.update(
+        session,
+        principal=principal,
+        row=row,
+        version=version,
+        values={
+            "title": _text(title, "title", 300, required=True),
+            "team": team,
+            "description": _text(description, "description", 10_000),
+            "owner_id": await _owner(session, plan.workspace_id, owner_id),
+            "value_estimate": _amount(value_estimate, "valueEstimate"),
+        },
+        visibility=visibility,
+    )
+    return row
+
+
+async def set_contingency(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    version: int | None,
+    revenue_at_risk: Decimal | None = None,
+    trigger: str | None = None,
+    response: str | None = None,
+    visibility: Visibility | None = None,
+) -> ContingencyPlan:
+    """The plan for losing the account: supplier-only to write, internal unless shared."""
+    plan = await plan_for_edit(session, principal, plan_id)
+    require(principal, plan.workspace_id, Permission.ACCOUNT_INTERNAL_READ)
+    row = await session.scalar(select(ContingencyPlan).where(ContingencyPlan.plan_id == plan.id))
+    values = {
+        "revenue_at_risk": _amount(revenue_at_risk, "revenueAtRisk"),
+        "trigger": _text(trigger, "trigger", 10_000),
+        "response": _text(response, "response", 10_000),
+    }
+    if row is None:
+        row = ContingencyPlan(
+            workspace_id=plan.workspace_id,
+            plan_id=plan.id,
+            **{k: v for k, v in values.items() if v is not None},
+            visibility=editing.initial_visibility(
+                principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[ContingencyPlan]
+            ),
+        )
+        return await editing.create(session, principal=principal, row=row)
+    if version is None:
+        raise UserError(
+            "version", "Say which version of the contingency plan you changed.", ErrorCode.REQUIRED
+        )
+    await editing.update(
+        session, principal=principal, row=row, version=version, values=values, visibility=visibility
+    )
+    return row
+
+
+async def add_comment(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    target_type: str,
+    target_id: uuid.UUID,
+    text: str,
+    visibility: Visibility | None = None,
+) -> PlanComment:
+    """A mentor (or any supplier role) comments on the plan or one of its elements, whatever
+    the plan's status: coaching goes on after approval too."""
+    if principal.user_id is None:
+        raise Forbidden("Comments are written by people, not by integrations.")
+    plan = (await get_plans(session, principal=principal, ids=[plan_id])).get(plan_id)
+    if plan is None:
+        raise NotFound()
+    require(principal, plan.workspace_id, Permission.PLAN_COMMENT)
+    models = {m.__name__: m for m in (Objective, Measure, SwotEntry, Initiative, ContingencyPlan)}
+    if target_type == "AccountPlan":
+        if target_id != plan.id:
+            raise UserError(
+                "targetId", "Comment on this plan or one of its parts.", ErrorCode.INVALID
+            )
+    else:
+        model = models.get(target_type)
+        target = (
+            (await get_elements(session, principal=principal, model=model, ids=[target_id])).get(
+                target_id
+            )
+            if model
+            else None
+        )
+        owner_plan = getattr(target, "plan_id", None)
+        if model is Measure and target is not None:
+            owner_plan = await _plan_of_measure(session, target)
+        if target is None or owner_plan != plan.id:
+            raise UserError(
+                "targetId", "Comment on this plan or one of its parts.", ErrorCode.NOT_FOUND
+            )
+    row = PlanComment(
+        workspace_id=plan.workspace_id,
+        plan_id=plan.id,
+        author_id=principal.user_id,
+        target_type=target_type,
+        target_id=target_id,
+        text=_text(text, "text", 4000, required=True),
+        visibility=editing.initial_visibility(
+            principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[PlanComment]
+        ),
+    )
+    return await editing.create(session, principal=principal, row=row)

@@ -1,0 +1,596 @@
+"""Queries and mutations of the account plan: thin, they decode input and call services."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+
+from kamp.accounts.types import Side
+from kamp.errors import BadRequest, ErrorCode, UserError
+from kamp.graphql.context import Info
+from kamp.graphql.elements import Visibility
+from kamp.graphql.errors import UserErrorType, mutate
+from kamp.graphql.relay import Connection, connection, decode_id, parse_global_id
+from kamp.pagination import PageArgs
+from kamp.plans import elements, loaders, service
+from kamp.plans.types import (
+    AccountPlanNode,
+    ContingencyPlanNode,
+    Decision,
+    InitiativeNode,
+    MeasureNode,
+    ObjectiveNode,
+    ObjectiveStatus,
+    PlanCommentNode,
+    PlanStage,
+    SwotEntryNode,
+    SwotKind,
+    TeamKind,
+)
+
+
+@strawberry.type
+class PlansQuery:
+    @strawberry.field(description="The workspace's plans, newest first (every revision).")
+    async def account_plans(
+        self,
+        info: Info,
+        workspace_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[AccountPlanNode]:
+        page = PageArgs.parse(first, after)
+        workspace = _workspace(workspace_id)
+        result = await service.list_plans(
+            info.context.session,
+            principal=await info.context.require_principal(),
+            workspace_id=workspace,
+            page=page,
+        )
+        return connection(result, AccountPlanNode.of)
+
+
+def _workspace(workspace_id: str) -> uuid.UUID:
+    try:
+        return decode_id(workspace_id, "Workspace", field="workspaceId")
+    except UserError as exc:
+        raise BadRequest(exc.message) from exc
+
+
+# --- inputs and payloads ------------------------------------------------------------------
+
+
+@strawberry.input
+class CreateAccountPlanInput:
+    workspace_id: strawberry.ID
+    period: str
+    title: str
+    stage: PlanStage = PlanStage.PRE_SALES  # type: ignore[valid-type]
+    summary: str = ""
+
+
+@strawberry.input
+class UpdateAccountPlanInput:
+    id: strawberry.ID
+    version: int
+    title: str | None = None
+    stage: PlanStage | None = None  # type: ignore[valid-type]
+    summary: str | None = None
+
+
+@strawberry.input
+class PlanVersionInput:
+    id: strawberry.ID
+    version: int
+
+
+@strawberry.input
+class PlanIdInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class DecideAccountPlanInput:
+    id: strawberry.ID
+    decision: Decision  # type: ignore[valid-type]
+    comment: str = ""
+
+
+@strawberry.type
+class AccountPlanPayload:
+    plan: AccountPlanNode | None = None
+    errors: list[UserErrorType] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CreateObjectiveInput:
+    plan_id: strawberry.ID
+    side: Side  # type: ignore[valid-type]
+    title: str
+    description: str = ""
+    owner_id: strawberry.ID | None = None
+    status: ObjectiveStatus = ObjectiveStatus.NOT_STARTED  # type: ignore[valid-type]
+    due_date: date | None = None
+    visibility: Visibility | None = None  # type: ignore[valid-type]
+
+
+@strawberry.input
+class UpdateObjectiveInput:
+    id: strawberry.ID
+    version: int
+    title: str | None = None
+    description: str | None = None
+    owner_id: strawberry.ID | None = None
+    status: ObjectiveStatus | None = None  # type: ignore[valid-type]
+    due_date: date | None = None
+    visibility: Visibility | None = None  # type: ignore[valid-type]
+
+
+@strawberry.type
+class ObjectivePayload:
+    objective: ObjectiveNode | None = None
+    errors: list[UserErrorType] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CreateMeasureInput:
+    objective_id: strawberry.ID
+    name: str
+    target: Decimal
+    current: Decimal = Decimal(0)
+    unit: str = ""
+    visibility: Visibility | None = None  # type: ignore[valid-type]
+
+
+@strawberry.input
+class UpdateMeasureInput:
+    id: strawberry.ID
+    version: int
+    name: str | None = None
+    target: Decimal | None = None
+    current: Decimal | None = None
+    unit: str | None = None
+    visibility: Visibility | None = None  # type: ignore[valid-type]
+
+
+@strawberry.type
+class MeasurePayload:
+    measure: MeasureNode | None = None
+    errors: list[UserErrorType] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CreateSwotEntryInput:
+    plan_id: strawberry.ID
+    kind: SwotKind  # type: ignore[valid-type]
+    text: str
+    visibility: Visibility | None = None  # type: ignore[valid-type]
+
+
+@strawberry.input
+class UpdateSwotEntryInput:
+    id: strawberry.ID
+    version: int
+    kind: SwotKind | None = None  # type: ignore[valid-type]
+    text: str | None = None
+    visibility: Visibility | None = None  # type: ignore[valid-type]
+
+
+@strawberry.type
+class SwotEntryPayload:
+    entry: SwotEntryNode | None = None
+    errors: list[UserErrorType] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CreateInitiativeInput:
+    plan_id: strawberry.ID
+    title: str
+    team: TeamKind  # type: ignore[valid-type]
+    description: str = ""
+    owner_id: strawberry.ID | None = None
+    value_estimate: Decimal | None = None
+    visibility: Visibility | None = None  # type: ignore[valid-type]
+
+
+@strawberry.input
+class UpdateInitiativeInput:
+    id: strawberry.ID
+    version: int
+    title: str | None = None
+    team: TeamKind | None = None  # type: ignore[valid-type]
+    description: str | None = None
+    owner_id: strawberry.ID | None = None
+    value_estimate: Decimal | None = None
+    visibility: Visibility | None = None  # type: ignore[valid-type]
+
+
+@strawberry.type
+class InitiativePayload:
+    initiative: InitiativeNode | None = None
+    errors: list[UserErrorType] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class SetContingencyPlanInput:
+    plan_id: strawberry.ID
+    version: int | None = strawberry.field(default=None, description="Required once it exists.")
+    revenue_at_risk: Decimal | None = None
+    trigger: str | None = None
+    response: str | None = None
+    visibility: Visibility | None = None  # type: ignore[valid-type]
+
+
+@strawberry.type
+class ContingencyPlanPayload:
+    contingency: ContingencyPlanNode | None = None
+    errors: list[UserErrorType] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class AddPlanCommentInput:
+    plan_id: strawberry.ID
+    target_id: strawberry.ID = strawberry.field(description="The plan or one of its elements.")
+    text: str
+    visibility: Visibility | None = None  # type: ignore[valid-type]
+
+
+@strawberry.type
+class PlanCommentPayload:
+    comment: PlanCommentNode | None = None
+    errors: list[UserErrorType] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class DeletePlanElementPayload:
+    deleted_id: strawberry.ID | None = None
+    errors: list[UserErrorType] = strawberry.field(default_factory=list)
+
+
+def _owner(value: strawberry.ID | None) -> uuid.UUID | None:
+    return decode_id(value, "User", field="ownerId") if value is not None else None
+
+
+async def _mutation(
+    info: Info,
+    payload: Callable[..., Any],
+    field: str,
+    node: Callable[[Any], Any],
+    decode: Callable[[], dict[str, Any]],
+    call: Callable[..., Awaitable[Any]],
+) -> Any:
+    """IDs are decoded before anything touches the database; then the service runs."""
+
+    async def run() -> Any:
+        ids = decode()
+        row = await call(info.context.session, await info.context.require_principal(), **ids)
+        return payload(**{field: node(row)})
+
+    return await mutate(info, run, payload=payload, field=field, node=node)
+
+
+def _plan(value: str, field: str = "planId") -> dict[str, uuid.UUID]:
+    return {"plan_id": decode_id(value, "AccountPlan", field=field)}
+
+
+@strawberry.type
+class PlansMutation:
+    @strawberry.mutation(description="The KAM drafts the plan of a period.")
+    async def create_account_plan(
+        self, info: Info, input: CreateAccountPlanInput
+    ) -> AccountPlanPayload:
+        return await _mutation(
+            info,
+            AccountPlanPayload,
+            "plan",
+            AccountPlanNode.of,
+            lambda: {
+                "workspace_id": decode_id(input.workspace_id, "Workspace", field="workspaceId")
+            },
+            lambda s, p, **ids: service.create_plan(
+                s,
+                principal=p,
+                period=input.period,
+                title=input.title,
+                stage=input.stage,
+                summary=input.summary,
+                **ids,
+            ),
+        )
+
+    @strawberry.mutation
+    async def update_account_plan(
+        self, info: Info, input: UpdateAccountPlanInput
+    ) -> AccountPlanPayload:
+        return await _mutation(
+            info,
+            AccountPlanPayload,
+            "plan",
+            AccountPlanNode.of,
+            lambda: _plan(input.id, "id"),
+            lambda s, p, **ids: service.update_plan(
+                s,
+                principal=p,
+                version=input.version,
+                title=input.title,
+                stage=input.stage,
+                summary=input.summary,
+                **ids,
+            ),
+        )
+
+    @strawberry.mutation(description="The KAM submits the plan for approval by both sides.")
+    async def submit_account_plan(self, info: Info, input: PlanVersionInput) -> AccountPlanPayload:
+        return await _mutation(
+            info,
+            AccountPlanPayload,
+            "plan",
+            AccountPlanNode.of,
+            lambda: _plan(input.id, "id"),
+            lambda s, p, **ids: service.submit_plan(s, principal=p, version=input.version, **ids),
+        )
+
+    @strawberry.mutation(description="An executive of either side approves or rejects.")
+    async def decide_account_plan(
+        self, info: Info, input: DecideAccountPlanInput
+    ) -> AccountPlanPayload:
+        return await _mutation(
+            info,
+            AccountPlanPayload,
+            "plan",
+            AccountPlanNode.of,
+            lambda: _plan(input.id, "id"),
+            lambda s, p, **ids: service.decide_plan(
+                s, principal=p, decision=input.decision, comment=input.comment, **ids
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Start a new draft from an approved plan (which stays frozen)."
+    )
+    async def revise_account_plan(self, info: Info, input: PlanIdInput) -> AccountPlanPayload:
+        return await _mutation(
+            info,
+            AccountPlanPayload,
+            "plan",
+            AccountPlanNode.of,
+            lambda: _plan(input.id, "id"),
+            lambda s, p, **ids: service.revise_plan(s, principal=p, **ids),
+        )
+
+    @strawberry.mutation
+    async def create_objective(self, info: Info, input: CreateObjectiveInput) -> ObjectivePayload:
+        return await _mutation(
+            info,
+            ObjectivePayload,
+            "objective",
+            ObjectiveNode.of,
+            lambda: {**_plan(input.plan_id), "owner_id": _owner(input.owner_id)},
+            lambda s, p, **ids: elements.create_objective(
+                s,
+                principal=p,
+                side=input.side,
+                title=input.title,
+                description=input.description,
+                status=input.status,
+                due_date=input.due_date,
+                visibility=input.visibility,
+                **ids,
+            ),
+        )
+
+    @strawberry.mutation
+    async def update_objective(self, info: Info, input: UpdateObjectiveInput) -> ObjectivePayload:
+        return await _mutation(
+            info,
+            ObjectivePayload,
+            "objective",
+            ObjectiveNode.of,
+            lambda: {
+                "objective_id": decode_id(input.id, "Objective"),
+                "owner_id": _owner(input.owner_id),
+            },
+            lambda s, p, **ids: elements.update_objective(
+                s,
+                principal=p,
+                version=input.version,
+                title=input.title,
+                description=input.description,
+                status=input.status,
+                due_date=input.due_date,
+                visibility=input.visibility,
+                **ids,
+            ),
+        )
+
+    @strawberry.mutation
+    async def create_measure(self, info: Info, input: CreateMeasureInput) -> MeasurePayload:
+        return await _mutation(
+            info,
+            MeasurePayload,
+            "measure",
+            MeasureNode.of,
+            lambda: {
+                "objective_id": decode_id(input.objective_id, "Objective", field="objectiveId")
+            },
+            lambda s, p, **ids: elements.create_measure(
+                s,
+                principal=p,
+                name=input.name,
+                target=input.target,
+                current=input.current,
+                unit=input.unit,
+                visibility=input.visibility,
+                **ids,
+            ),
+        )
+
+    @strawberry.mutation
+    async def update_measure(self, info: Info, input: UpdateMeasureInput) -> MeasurePayload:
+        return await _mutation(
+            info,
+            MeasurePayload,
+            "measure",
+            MeasureNode.of,
+            lambda: {"measure_id": decode_id(input.id, "Measure")},
+            lambda s, p, **ids: elements.update_measure(
+                s,
+                principal=p,
+                version=input.version,
+                name=input.name,
+                target=input.target,
+                current=input.current,
+                unit=input.unit,
+                visibility=input.visibility,
+                **ids,
+            ),
+        )
+
+    @strawberry.mutation
+    async def create_swot_entry(self, info: Info, input: CreateSwotEntryInput) -> SwotEntryPayload:
+        return await _mutation(
+            info,
+            SwotEntryPayload,
+            "entry",
+            SwotEntryNode.of,
+            lambda: _plan(input.plan_id),
+            lambda s, p, **ids: elements.create_swot_entry(
+                s, principal=p, kind=input.kind, text=input.text, visibility=input.visibility, **ids
+            ),
+        )
+
+    @strawberry.mutation
+    async def update_swot_entry(self, info: Info, input: UpdateSwotEntryInput) -> SwotEntryPayload:
+        return await _mutation(
+            info,
+            SwotEntryPayload,
+            "entry",
+            SwotEntryNode.of,
+            lambda: {"entry_id": decode_id(input.id, "SwotEntry")},
+            lambda s, p, **ids: elements.update_swot_entry(
+                s,
+                principal=p,
+                version=input.version,
+                kind=input.kind,
+                text=input.text,
+                visibility=input.visibility,
+                **ids,
+            ),
+        )
+
+    @strawberry.mutation
+    async def create_initiative(
+        self, info: Info, input: CreateInitiativeInput
+    ) -> InitiativePayload:
+        return await _mutation(
+            info,
+            InitiativePayload,
+            "initiative",
+            InitiativeNode.of,
+            lambda: {**_plan(input.plan_id), "owner_id": _owner(input.owner_id)},
+            lambda s, p, **ids: elements.create_initiative(
+                s,
+                principal=p,
+                title=input.title,
+                team=input.team,
+                description=input.description,
+                value_estimate=input.value_estimate,
+                visibility=input.visibility,
+                **ids,
+            ),
+        )
+
+    @strawberry.mutation
+    async def update_initiative(
+        self, info: Info, input: UpdateInitiativeInput
+    ) -> InitiativePayload:
+        return await _mutation(
+            info,
+            InitiativePayload,
+            "initiative",
+            InitiativeNode.of,
+            lambda: {
+                "initiative_id": decode_id(input.id, "Initiative"),
+                "owner_id": _owner(input.owner_id),
+            },
+            lambda s, p, **ids: elements.update_initiative(
+                s,
+                principal=p,
+                version=input.version,
+                title=input.title,
+                team=input.team,
+                description=input.description,
+                value_estimate=input.value_estimate,
+                visibility=input.visibility,
+                **ids,
+            ),
+        )
+
+    @strawberry.mutation(description="Create or change the plan for losing the account.")
+    async def set_contingency_plan(
+        self, info: Info, input: SetContingencyPlanInput
+    ) -> ContingencyPlanPayload:
+        return await _mutation(
+            info,
+            ContingencyPlanPayload,
+            "contingency",
+            ContingencyPlanNode.of,
+            lambda: _plan(input.plan_id),
+            lambda s, p, **ids: elements.set_contingency(
+                s,
+                principal=p,
+                version=input.version,
+                revenue_at_risk=input.revenue_at_risk,
+                trigger=input.trigger,
+                response=input.response,
+                visibility=input.visibility,
+                **ids,
+            ),
+        )
+
+    @strawberry.mutation(description="Comment on the plan or one of its parts (mentors do).")
+    async def add_plan_comment(self, info: Info, input: AddPlanCommentInput) -> PlanCommentPayload:
+        def decode() -> dict[str, Any]:
+            target_type, target_id = _target(input.target_id)
+            return {**_plan(input.plan_id), "target_type": target_type, "target_id": target_id}
+
+        return await _mutation(
+            info,
+            PlanCommentPayload,
+            "comment",
+            PlanCommentNode.of,
+            decode,
+            lambda s, p, **ids: elements.add_comment(
+                s, principal=p, text=input.text, visibility=input.visibility, **ids
+            ),
+        )
+
+    @strawberry.mutation(description="Delete an objective, measure, SWOT entry or initiative.")
+    async def delete_plan_element(self, info: Info, input: PlanIdInput) -> DeletePlanElementPayload:
+        async def run() -> DeletePlanElementPayload:
+            type_name, element_id = _target(input.id, "id")
+            if type_name not in ("Objective", "Measure", "SwotEntry", "Initiative"):
+                raise UserError("id", "This is not a deletable plan element.", ErrorCode.INVALID)
+            await elements.delete_element(
+                info.context.session,
+                principal=await info.context.require_principal(),
+                model=loaders.MODELS[type_name],
+                element_id=element_id,
+            )
+            return DeletePlanElementPayload(deleted_id=input.id)
+
+        return await mutate(
+            info, run, payload=DeletePlanElementPayload, field="deleted_id", node=lambda _: None
+        )
+
+
+def _target(value: str, field: str = "targetId") -> tuple[str, uuid.UUID]:
+    try:
+        return parse_global_id(value)
+    except BadRequest as exc:
+        raise UserError(field, "This is not a valid ID.", ErrorCode.INVALID) from exc

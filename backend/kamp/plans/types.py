@@ -1,0 +1,379 @@
+"""GraphQL types of the account plan and its elements."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+from strawberry.scalars import JSON
+
+from kamp.accounts import loaders as account_loaders
+from kamp.accounts.types import Side, UserNode
+from kamp.auth.policy import Permission, can
+from kamp.graphql.context import Info
+from kamp.graphql.elements import HistoryEntry, Visibility, history_of
+from kamp.graphql.relay import (
+    Connection,
+    Node,
+    connection,
+    node_loader,
+    register_node,
+    to_global_id,
+)
+from kamp.pagination import PageArgs
+from kamp.plans import elements, loaders, models, service
+
+PlanStage = strawberry.enum(models.PlanStage)
+PlanStatus = strawberry.enum(models.PlanStatus)
+ObjectiveStatus = strawberry.enum(models.ObjectiveStatus)
+SwotKind = strawberry.enum(models.SwotKind)
+TeamKind = strawberry.enum(models.TeamKind)
+Decision = strawberry.enum(models.Decision)
+
+
+async def _user(info: Info, user_id: object) -> UserNode | None:
+    if user_id is None:
+        return None
+    row = await account_loaders.users(info).load(user_id)  # type: ignore[arg-type]
+    return UserNode.of(row) if row else None
+
+
+@strawberry.interface(description="A versioned, co-edited element with a visibility and history.")
+class PlanElement(Node):
+    @strawberry.field
+    def version(self) -> int:
+        return self.row.version  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def visibility(self) -> Visibility:  # type: ignore[valid-type]
+        return self.row.visibility  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def updated_at(self) -> datetime:
+        return self.row.updated_at  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Every change, oldest first.")
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[HistoryEntry]:
+        return await history_of(info, self.row, first, after)  # type: ignore[attr-defined]
+
+
+@strawberry.type(name="Measure")
+class MeasureNode(PlanElement):
+    row: strawberry.Private[models.Measure]
+
+    @classmethod
+    def of(cls, row: models.Measure) -> MeasureNode:
+        return cls(id=to_global_id("Measure", row.id), row=row)
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def target(self) -> Decimal:
+        return self.row.target
+
+    @strawberry.field
+    def current(self) -> Decimal:
+        return self.row.current
+
+    @strawberry.field
+    def unit(self) -> str:
+        return self.row.unit
+
+    @strawberry.field(description="current / target, in percent.")
+    def progress_pct(self) -> float | None:
+        if not self.row.target:
+            return None
+        return round(float(self.row.current / self.row.target * 100), 1)
+
+
+@strawberry.type(name="Objective")
+class ObjectiveNode(PlanElement):
+    row: strawberry.Private[models.Objective]
+
+    @classmethod
+    def of(cls, row: models.Objective) -> ObjectiveNode:
+        return cls(id=to_global_id("Objective", row.id), row=row)
+
+    @strawberry.field(description="Whose objective it is: the customer's or the supplier's.")
+    def side(self) -> Side:  # type: ignore[valid-type]
+        return self.row.side
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.row.title
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.row.description
+
+    @strawberry.field
+    def status(self) -> ObjectiveStatus:  # type: ignore[valid-type]
+        return self.row.status
+
+    @strawberry.field
+    def due_date(self) -> date | None:
+        return self.row.due_date
+
+    @strawberry.field
+    def position(self) -> int:
+        return self.row.position
+
+    @strawberry.field
+    async def owner(self, info: Info) -> UserNode | None:
+        return await _user(info, self.row.owner_id)
+
+    @strawberry.field(description=f"At most {elements.MAX_MEASURES}, oldest first.")
+    async def measures(self, info: Info) -> list[MeasureNode]:
+        rows = await loaders.measures_of(info).load(self.row.id) or []
+        return [MeasureNode.of(row) for row in rows]
+
+
+@strawberry.type(name="SwotEntry")
+class SwotEntryNode(PlanElement):
+    row: strawberry.Private[models.SwotEntry]
+
+    @classmethod
+    def of(cls, row: models.SwotEntry) -> SwotEntryNode:
+        return cls(id=to_global_id("SwotEntry", row.id), row=row)
+
+    @strawberry.field
+    def kind(self) -> SwotKind:  # type: ignore[valid-type]
+        return self.row.kind
+
+    @strawberry.field
+    def text(self) -> str:
+        return self.row.text
+
+
+@strawberry.type(name="Initiative")
+class InitiativeNode(PlanElement):
+    row: strawberry.Private[models.Initiative]
+
+    @classmethod
+    def of(cls, row: models.Initiative) -> InitiativeNode:
+        return cls(id=to_global_id("Initiative", row.id), row=row)
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.row.title
+
+    @strawberry.field
+    def description(self) -> str:
+        return self.row.description
+
+    @strawberry.field(description="The cross-business team that runs it.")
+    def team(self) -> TeamKind:  # type: ignore[valid-type]
+        return self.row.team
+
+    @strawberry.field
+    def value_estimate(self) -> Decimal | None:
+        return self.row.value_estimate
+
+    @strawberry.field
+    async def owner(self, info: Info) -> UserNode | None:
+        return await _user(info, self.row.owner_id)
+
+
+@strawberry.type(name="ContingencyPlan")
+class ContingencyPlanNode(PlanElement):
+    row: strawberry.Private[models.ContingencyPlan]
+
+    @classmethod
+    def of(cls, row: models.ContingencyPlan) -> ContingencyPlanNode:
+        return cls(id=to_global_id("ContingencyPlan", row.id), row=row)
+
+    @strawberry.field
+    def revenue_at_risk(self) -> Decimal:
+        return self.row.revenue_at_risk
+
+    @strawberry.field(description="What would tell us the account is being lost.")
+    def trigger(self) -> str:
+        return self.row.trigger
+
+    @strawberry.field
+    def response(self) -> str:
+        return self.row.response
+
+
+@strawberry.type(name="PlanComment")
+class PlanCommentNode(PlanElement):
+    row: strawberry.Private[models.PlanComment]
+
+    @classmethod
+    def of(cls, row: models.PlanComment) -> PlanCommentNode:
+        return cls(id=to_global_id("PlanComment", row.id), row=row)
+
+    @strawberry.field
+    def text(self) -> str:
+        return self.row.text
+
+    @strawberry.field(description="The global ID of what the comment is about.")
+    def target_id(self) -> strawberry.ID:
+        return to_global_id(self.row.target_type, self.row.target_id)
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    async def author(self, info: Info) -> UserNode | None:
+        return await _user(info, self.row.author_id)
+
+
+@strawberry.type(name="PlanApproval")
+class PlanApprovalType:
+    row: strawberry.Private[models.PlanApproval]
+
+    @strawberry.field
+    def side(self) -> Side:  # type: ignore[valid-type]
+        return self.row.side
+
+    @strawberry.field
+    def decision(self) -> Decision:  # type: ignore[valid-type]
+        return self.row.decision
+
+    @strawberry.field
+    def comment(self) -> str:
+        return self.row.comment
+
+    @strawberry.field
+    def at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    async def approver(self, info: Info) -> UserNode | None:
+        return await _user(info, self.row.approver_id)
+
+
+@strawberry.type(name="AccountPlan")
+class AccountPlanNode(PlanElement):
+    row: strawberry.Private[models.AccountPlan]
+
+    @classmethod
+    def of(cls, row: models.AccountPlan) -> AccountPlanNode:
+        return cls(id=to_global_id("AccountPlan", row.id), row=row)
+
+    @strawberry.field
+    def period(self) -> str:
+        return self.row.period
+
+    @strawberry.field(
+        description="1 for the first plan of a period; +1 for each revision of an approved plan."
+    )
+    def revision(self) -> int:
+        return self.row.revision
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.row.title
+
+    @strawberry.field
+    def stage(self) -> PlanStage:  # type: ignore[valid-type]
+        return self.row.stage
+
+    @strawberry.field
+    def status(self) -> PlanStatus:  # type: ignore[valid-type]
+        return self.row.status
+
+    @strawberry.field
+    def summary(self) -> str:
+        return self.row.summary
+
+    @strawberry.field
+    def submitted_at(self) -> datetime | None:
+        return self.row.submitted_at
+
+    @strawberry.field
+    def approved_at(self) -> datetime | None:
+        return self.row.approved_at
+
+    async def _page(
+        self, info: Info, model: type, first: int | None, after: str | None, **filters: object
+    ):  # type: ignore[no-untyped-def]
+        page = PageArgs.parse(first, after)
+        return await elements.list_elements(
+            info.context.session,
+            principal=await info.context.require_principal(),
+            model=model,
+            plan_id=self.row.id,
+            page=page,
+            **filters,
+        )
+
+    @strawberry.field
+    async def objectives(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        side: Side | None = None,  # type: ignore[valid-type]
+    ) -> Connection[ObjectiveNode]:
+        return connection(
+            await self._page(info, models.Objective, first, after, side=side), ObjectiveNode.of
+        )
+
+    @strawberry.field
+    async def swot(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        kind: SwotKind | None = None,  # type: ignore[valid-type]
+    ) -> Connection[SwotEntryNode]:
+        return connection(
+            await self._page(info, models.SwotEntry, first, after, kind=kind), SwotEntryNode.of
+        )
+
+    @strawberry.field
+    async def initiatives(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[InitiativeNode]:
+        return connection(
+            await self._page(info, models.Initiative, first, after), InitiativeNode.of
+        )
+
+    @strawberry.field
+    async def comments(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[PlanCommentNode]:
+        return connection(
+            await self._page(info, models.PlanComment, first, after), PlanCommentNode.of
+        )
+
+    @strawberry.field(
+        description="The plan for losing the account; supplier-internal unless shared."
+    )
+    async def contingency(self, info: Info) -> ContingencyPlanNode | None:
+        row = await loaders.contingency_of(info).load(self.row.id)
+        return ContingencyPlanNode.of(row) if row else None
+
+    @strawberry.field
+    async def approvals(self, info: Info) -> list[PlanApprovalType]:
+        rows = await service.approvals(info.context.session, plan_id=self.row.id)
+        return [PlanApprovalType(row=row) for row in rows]
+
+    @strawberry.field(description="The approved plan as frozen, filtered for the viewer.")
+    async def snapshot(self, info: Info) -> JSON | None:
+        content = await service.get_snapshot(info.context.session, plan_id=self.row.id)
+        if content is None:
+            return None
+        principal = await info.context.require_principal()
+        sees_internal = can(principal, self.row.workspace_id, Permission.ACCOUNT_INTERNAL_READ)
+        return service.snapshot_for(content, sees_internal=sees_internal)
+
+
+register_node("AccountPlan", node_loader(loaders.plans, AccountPlanNode.of))
+for _name, _cls in {
+    "Objective": ObjectiveNode,
+    "Measure": MeasureNode,
+    "SwotEntry": SwotEntryNode,
+    "Initiative": InitiativeNode,
+    "ContingencyPlan": ContingencyPlanNode,
+    "PlanComment": PlanCommentNode,
+}.items():
+    register_node(_name, node_loader(lambda info, n=_name: loaders.element(info, n), _cls.of))
