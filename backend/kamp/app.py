@@ -35,7 +35,7 @@ from kamp.graphql.schema import build_schema
 from kamp.graphql.view import KampGraphQL
 from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, JobQueue
 from kamp.jobs.tasks import TASKS
-from kamp.observability import RequestIdMiddleware
+from kamp.observability import RequestIdMiddleware, count_sql
 from kamp.realtime.broker import Broker, MemoryBroker, RedisBroker
 from kamp.runtime import Runtime
 from kamp.settings import Settings
@@ -43,6 +43,7 @@ from kamp.settings import Settings
 
 async def build_runtime(settings: Settings) -> Runtime:
     engine = make_engine(settings.database_url)
+    count_sql(engine)
     session_factory = make_session_factory(engine)
     redis: Redis | None = None
     queue: JobQueue
@@ -172,6 +173,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes.append(Mount("/", StaticFiles(directory=settings.frontend_dir, html=True)))
     return Starlette(
         routes=routes,
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[Middleware(RequestIdMiddleware, expose_sql_count=not settings.is_production)],
         lifespan=lifespan,
     )

@@ -12,9 +12,26 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+# SQL statements run for the current request: logged, and a header outside production, so
+# that N+1 regressions show up in logs and benchmarks.
+sql_count_var: ContextVar[list[int] | None] = ContextVar("sql_count", default=None)
+
+
+def count_sql(engine: AsyncEngine) -> None:
+    """Count every statement the engine runs against the request that caused it."""
+
+    def before_cursor_execute(*_args: Any) -> None:
+        counter = sql_count_var.get()
+        if counter is not None:
+            counter[0] += 1
+
+    event.listen(engine.sync_engine, "before_cursor_execute", before_cursor_execute)
+
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -53,8 +70,9 @@ class RequestIdMiddleware:
     """Takes X-Request-ID from the caller when it is sane, else makes one; echoes it back and
     logs one access line per request."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, expose_sql_count: bool = False) -> None:
         self.app = app
+        self.expose_sql_count = expose_sql_count
         self.log = logging.getLogger("kamp.access")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -64,6 +82,8 @@ class RequestIdMiddleware:
         incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        counter = [0]
+        count_token = sql_count_var.set(counter)
         started = time.perf_counter()
         status = 0
 
@@ -71,8 +91,10 @@ class RequestIdMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+                headers = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                if self.expose_sql_count:
+                    headers.append((b"x-sql-statements", str(counter[0]).encode()))
+                message["headers"] = headers
             await send(message)
 
         try:
@@ -85,6 +107,8 @@ class RequestIdMiddleware:
                     "path": scope["path"],
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "sql": counter[0],
                 },
             )
+            sql_count_var.reset(count_token)
             request_id_var.reset(token)
