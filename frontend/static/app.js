@@ -177,9 +177,26 @@ function signInPage(note) {
     if (next?.startsWith("/oauth/authorize?")) return location.assign(next);
     route(); // the same address, now signed in
   });
+  // "Sign in with your company": offered once the email's domain has its own provider.
+  const company = el("p", { class: "company-signin" });
+  const emailInput = form.querySelector('input[name="email"]');
+  emailInput.addEventListener("change", async () => {
+    company.replaceChildren();
+    const email = emailInput.value.trim();
+    if (!email.includes("@")) return;
+    const { ok, data } = await request(`/auth/federated/providers?email=${encodeURIComponent(email)}`)
+      .catch(() => ({ ok: false }));
+    if (!ok || !data.provider) return;
+    company.append(el("a", { class: "button",
+      href: `/auth/federated/start?email=${encodeURIComponent(email)}` },
+    `Sign in with ${data.provider.displayName}`));
+  });
+  const failed = new URLSearchParams(location.hash.split("?")[1] ?? "").get("signin_error");
+  const problem = failed && el("p", { class: "alert", role: "alert" },
+    "Signing in with your company did not work. Ask your administrator whether you were invited.");
   render("Sign in", el("section", { class: "narrow" }, heading("Sign in to kamp"),
     el("p", { class: "lead" }, note ?? "The shared workspace of a supplier and its key accounts."),
-    form));
+    ...(problem ? [problem] : []), form, company));
 }
 
 const HOME = `query Home { viewer {
