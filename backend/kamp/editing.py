@@ -54,28 +54,42 @@ def _internal(*visibilities: Visibility | None) -> bool:
     return Visibility.INTERNAL in visibilities
 
 
-async def create(session: AsyncSession, *, principal: Principal, row: E) -> E:
-    """Add a new element (its visibility chosen with `initial_visibility`)."""
-    session.add(row)
-    await session.flush()
-    internal = _internal(row.visibility)
+def _trace(
+    session: AsyncSession,
+    principal: Principal,
+    row: WorkspaceElement,
+    action: str,
+    *,
+    internal: bool,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> None:
+    """The history rows and the change event of one action on one element."""
     add_records(
         session,
         workspace_id=row.workspace_id,
         node_type=type(row).__name__,
         node_id=row.id,
-        action="created",
+        action=action,
         actor_id=principal.user_id,
         internal=internal,
+        changes=changes,
     )
     record_change(
         session,
         workspace_id=row.workspace_id,
         node=row,
-        action="created",
+        action=action,
         actor_id=principal.user_id,
+        fields=sorted(changes or ()),
         internal=internal,
     )
+
+
+async def create(session: AsyncSession, *, principal: Principal, row: E) -> E:
+    """Add a new element (its visibility chosen with `initial_visibility`)."""
+    session.add(row)
+    await session.flush()
+    _trace(session, principal, row, "created", internal=_internal(row.visibility))
     await session.flush()
     return row
 
@@ -111,48 +125,13 @@ async def update(
     except StaleDataError as exc:  # another writer committed between our read and write
         raise Conflict(None) from exc
     internal = _internal(before_visibility, row.visibility)
-    add_records(
-        session,
-        workspace_id=row.workspace_id,
-        node_type=type(row).__name__,
-        node_id=row.id,
-        action="updated",
-        actor_id=principal.user_id,
-        internal=internal,
-        changes=changes,
-    )
-    record_change(
-        session,
-        workspace_id=row.workspace_id,
-        node=row,
-        action="updated",
-        actor_id=principal.user_id,
-        fields=sorted(changes),
-        internal=internal,
-    )
+    _trace(session, principal, row, "updated", internal=internal, changes=changes)
     await session.flush()
     return sorted(changes)
 
 
 async def delete(session: AsyncSession, *, principal: Principal, row: WorkspaceElement) -> None:
-    internal = _internal(row.visibility)
-    add_records(
-        session,
-        workspace_id=row.workspace_id,
-        node_type=type(row).__name__,
-        node_id=row.id,
-        action="deleted",
-        actor_id=principal.user_id,
-        internal=internal,
-    )
-    record_change(
-        session,
-        workspace_id=row.workspace_id,
-        node=row,
-        action="deleted",
-        actor_id=principal.user_id,
-        internal=internal,
-    )
+    _trace(session, principal, row, "deleted", internal=_internal(row.visibility))
     await session.delete(row)
     await session.flush()
 

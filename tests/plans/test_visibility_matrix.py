@@ -14,7 +14,7 @@ from tests.realtime.support import next_message, serve, subscription
 from tests.support import gql
 
 SUPPLIER_ROLES = [r for r in Role if r.side == Side.SUPPLIER]
-ELEMENT = """query($id: ID!) { node(id: $id) { id ... on PlanElement { visibility
+ELEMENT = """query($id: ID!) { node(id: $id) { id ... on WorkspaceElement { visibility
   history { nodes { action field } } } } }"""
 LISTS = """query($id: ID!) { node(id: $id) { ... on AccountPlan {
   objectives { nodes { id measures { id } } } swot { nodes { id } } initiatives { nodes { id } }

@@ -12,7 +12,7 @@ from kamp.accounts.types import UserNode
 from kamp.db import Visibility as VisibilityModel
 from kamp.db import WorkspaceElement
 from kamp.graphql.context import Info
-from kamp.graphql.relay import Connection, connection
+from kamp.graphql.relay import Connection, Node, connection
 from kamp.history import models
 from kamp.history.service import list_history
 from kamp.pagination import PageArgs
@@ -69,3 +69,27 @@ async def history_of(
         page=page,
     )
     return connection(result, lambda record: HistoryEntry(row=record))
+
+
+@strawberry.interface(
+    name="WorkspaceElement",
+    description="A versioned, co-edited element of a workspace, with a visibility and history.",
+)
+class WorkspaceElementNode(Node):
+    @strawberry.field
+    def version(self) -> int:
+        return self.row.version  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def visibility(self) -> Visibility:  # type: ignore[valid-type]
+        return self.row.visibility  # type: ignore[attr-defined]
+
+    @strawberry.field
+    def updated_at(self) -> datetime:
+        return self.row.updated_at  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Every change, oldest first.")
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[HistoryEntry]:
+        return await history_of(info, self.row, first, after)  # type: ignore[attr-defined]

@@ -12,10 +12,9 @@ from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import Side, UserNode
 from kamp.auth.policy import Permission, can
 from kamp.graphql.context import Info
-from kamp.graphql.elements import HistoryEntry, Visibility, history_of
+from kamp.graphql.elements import WorkspaceElementNode
 from kamp.graphql.relay import (
     Connection,
-    Node,
     connection,
     node_loader,
     register_node,
@@ -39,29 +38,8 @@ async def _user(info: Info, user_id: object) -> UserNode | None:
     return UserNode.of(row) if row else None
 
 
-@strawberry.interface(description="A versioned, co-edited element with a visibility and history.")
-class PlanElement(Node):
-    @strawberry.field
-    def version(self) -> int:
-        return self.row.version  # type: ignore[attr-defined]
-
-    @strawberry.field
-    def visibility(self) -> Visibility:  # type: ignore[valid-type]
-        return self.row.visibility  # type: ignore[attr-defined]
-
-    @strawberry.field
-    def updated_at(self) -> datetime:
-        return self.row.updated_at  # type: ignore[attr-defined]
-
-    @strawberry.field(description="Every change, oldest first.")
-    async def history(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[HistoryEntry]:
-        return await history_of(info, self.row, first, after)  # type: ignore[attr-defined]
-
-
 @strawberry.type(name="Measure")
-class MeasureNode(PlanElement):
+class MeasureNode(WorkspaceElementNode):
     row: strawberry.Private[models.Measure]
 
     @classmethod
@@ -92,7 +70,7 @@ class MeasureNode(PlanElement):
 
 
 @strawberry.type(name="Objective")
-class ObjectiveNode(PlanElement):
+class ObjectiveNode(WorkspaceElementNode):
     row: strawberry.Private[models.Objective]
 
     @classmethod
@@ -134,7 +112,7 @@ class ObjectiveNode(PlanElement):
 
 
 @strawberry.type(name="SwotEntry")
-class SwotEntryNode(PlanElement):
+class SwotEntryNode(WorkspaceElementNode):
     row: strawberry.Private[models.SwotEntry]
 
     @classmethod
@@ -151,7 +129,7 @@ class SwotEntryNode(PlanElement):
 
 
 @strawberry.type(name="Initiative")
-class InitiativeNode(PlanElement):
+class InitiativeNode(WorkspaceElementNode):
     row: strawberry.Private[models.Initiative]
 
     @classmethod
@@ -180,7 +158,7 @@ class InitiativeNode(PlanElement):
 
 
 @strawberry.type(name="ContingencyPlan")
-class ContingencyPlanNode(PlanElement):
+class ContingencyPlanNode(WorkspaceElementNode):
     row: strawberry.Private[models.ContingencyPlan]
 
     @classmethod
@@ -201,7 +179,7 @@ class ContingencyPlanNode(PlanElement):
 
 
 @strawberry.type(name="PlanComment")
-class PlanCommentNode(PlanElement):
+class PlanCommentNode(WorkspaceElementNode):
     row: strawberry.Private[models.PlanComment]
 
     @classmethod
@@ -251,7 +229,7 @@ class PlanApprovalType:
 
 
 @strawberry.type(name="AccountPlan")
-class AccountPlanNode(PlanElement):
+class AccountPlanNode(WorkspaceElementNode):
     row: strawberry.Private[models.AccountPlan]
 
     @classmethod
