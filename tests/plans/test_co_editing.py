@@ -7,7 +7,7 @@ import asyncio
 
 from kamp.accounts.models import Role
 from tests.plans.support import CREATE_OBJECTIVE, UPDATE_OBJECTIVE, new_plan, ok
-from tests.support import gql
+from tests.support import error_codes, gql, snapshot
 
 HISTORY = """query($id: ID!) { node(id: $id) { ... on Objective { title status version
   history { nodes { action field before after actor { email } } } } } }"""
@@ -93,8 +93,6 @@ async def test_stale_version_gets_the_current_state(world, clients):
 
 
 async def test_visibility_is_the_kams_choice(world, clients, runtime):
-    from tests.support import error_codes, snapshot
-
     kam = await clients.as_user(world.a.email(Role.KAM))
     plan = await new_plan(kam, world.a.workspace_gid)
     objective = await ok(
