@@ -57,15 +57,22 @@ async def get_elements(
         model.id.in_(ids), editing.visible(model, principal, Permission.PLAN_READ)
     )
     if model is Measure:
-        stmt = stmt.where(Measure.objective_id.in_(_visible_objectives(principal)))
+        stmt = stmt.where(_objective_visible(principal))
     rows = await session.scalars(stmt)
     return {row.id: row for row in rows}
 
 
-def _visible_objectives(principal: Principal) -> Any:
+def _objective_visible(principal: Principal) -> Any:
     """A measure is seen only with its objective: sharing a measure of an internal objective
     reveals nothing."""
-    return select(Objective.id).where(editing.visible(Objective, principal, Permission.PLAN_READ))
+    return (
+        select(Objective.id)
+        .where(
+            Objective.id == Measure.objective_id,
+            editing.visible(Objective, principal, Permission.PLAN_READ),
+        )
+        .exists()
+    )
 
 
 async def list_elements(
@@ -92,8 +99,8 @@ async def measures_by_objective(
     rows = await session.scalars(
         select(Measure)
         .where(
+            # The objectives were loaded through their own visibility filter.
             Measure.objective_id.in_(objective_ids),
-            Measure.objective_id.in_(_visible_objectives(principal)),
             editing.visible(Measure, principal, Permission.PLAN_READ),
         )
         .order_by(Measure.created_at, Measure.id)
