@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import select
 
 from kamp.db import transaction, utcnow
-from kamp.jobs.queue import JobContext, TaskFunction
+from kamp.forecasts import deviations
+from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, TaskFunction, dispatch
 from kamp.mail.models import OutboxMessage
 from kamp.mail.service import MailNotSent, deliver
 
@@ -61,7 +62,30 @@ async def sweep_outbox(ctx: dict[str, Any]) -> int:
     return sent
 
 
+async def notify_deviations(ctx: dict[str, Any]) -> int:
+    """Tell each KAM of new forecast deviations, once each (runs on a schedule). The notices
+    and their emails commit together; the mail jobs are sent only after that commit."""
+    kamp: JobContext = ctx["kamp"]
+    async with kamp.session_factory() as session:
+        try:
+            notified = await deviations.notify_deviations(session, settings=kamp.settings)
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+        if (redis := ctx.get("redis")) is not None:  # in the arq worker: its own pool
+            await dispatch(session, ArqQueue(redis))
+        else:
+            inline = InProcessQueue(kamp, TASKS)
+            await dispatch(session, inline)
+            await inline.drain()
+    if notified:
+        log.info("deviations notified", extra={"count": notified})
+    return notified
+
+
 TASKS: dict[str, TaskFunction] = {
     "deliver_mail": deliver_mail,
     "sweep_outbox": sweep_outbox,
+    "notify_deviations": notify_deviations,
 }

@@ -10,7 +10,7 @@ from arq.worker import Function, func
 
 from kamp.db import make_engine, make_session_factory
 from kamp.jobs.queue import JobContext
-from kamp.jobs.tasks import TASKS, sweep_outbox
+from kamp.jobs.tasks import TASKS, notify_deviations, sweep_outbox
 from kamp.observability import configure_logging
 from kamp.settings import Settings
 
@@ -38,7 +38,10 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
 
     return {
         "functions": functions,
-        "cron_jobs": [cron(sweep_outbox, minute=set(range(0, 60, 5)), unique=True)],
+        "cron_jobs": [
+            cron(sweep_outbox, minute=set(range(0, 60, 5)), unique=True),
+            cron(notify_deviations, minute=0, unique=True),  # hourly
+        ],
         "on_startup": on_startup,
         "on_shutdown": shutdown,
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
