@@ -34,7 +34,7 @@ from kamp.graphql.context import Context, PrincipalResolver
 from kamp.graphql.schema import build_schema
 from kamp.graphql.view import KampGraphQL
 from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, JobQueue
-from kamp.jobs.tasks import TASKS
+from kamp.jobs.tasks import SCHEDULE, TASKS
 from kamp.observability import RequestIdMiddleware, count_sql
 from kamp.realtime.broker import Broker, MemoryBroker, RedisBroker
 from kamp.runtime import Runtime
@@ -56,6 +56,7 @@ async def build_runtime(settings: Settings) -> Runtime:
         )
     else:
         queue = InProcessQueue(JobContext(settings, session_factory), TASKS)
+        queue.start_schedule(SCHEDULE)
         limiter = MemoryRateLimiter(
             limit=settings.login_attempts, window_seconds=settings.login_window_seconds
         )

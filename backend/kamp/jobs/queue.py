@@ -78,6 +78,7 @@ class InProcessQueue:
         self.context = context
         self.tasks = tasks
         self._running: set[asyncio.Task[Any]] = set()
+        self._periodic: list[asyncio.Task[Any]] = []
         self._seen_ids: set[str] = set()
 
     async def enqueue(self, job: Job) -> None:
@@ -95,12 +96,26 @@ class InProcessQueue:
         except Exception:
             log.exception("job failed", extra={"job": job.name})
 
+    def start_schedule(self, schedule: dict[str, int]) -> None:
+        """Run periodic tasks in this process (the embedded default has no worker)."""
+
+        async def every(name: str, minutes: int) -> None:
+            while True:
+                await asyncio.sleep(minutes * 60)
+                await self._run(Job(name, {}))
+
+        for name, minutes in schedule.items():
+            self._periodic.append(asyncio.create_task(every(name, minutes)))
+
     async def drain(self) -> None:
         """Wait for every task started so far (shutdown, tests)."""
         while self._running:
             await asyncio.gather(*list(self._running), return_exceptions=True)
 
     async def close(self) -> None:
+        for task in self._periodic:
+            task.cancel()
+        await asyncio.gather(*self._periodic, return_exceptions=True)
         await self.drain()
 
 

@@ -89,3 +89,7 @@ TASKS: dict[str, TaskFunction] = {
     "sweep_outbox": sweep_outbox,
     "notify_deviations": notify_deviations,
 }
+
+# Periodic tasks and their period in minutes: arq cron in the worker, a loop in the server
+# process in the embedded default.
+SCHEDULE: dict[str, int] = {"sweep_outbox": 5, "notify_deviations": 60}

@@ -10,7 +10,7 @@ from arq.worker import Function, func
 
 from kamp.db import make_engine, make_session_factory
 from kamp.jobs.queue import JobContext
-from kamp.jobs.tasks import TASKS, notify_deviations, sweep_outbox
+from kamp.jobs.tasks import SCHEDULE, TASKS
 from kamp.observability import configure_logging
 from kamp.settings import Settings
 
@@ -39,8 +39,8 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
     return {
         "functions": functions,
         "cron_jobs": [
-            cron(sweep_outbox, minute=set(range(0, 60, 5)), unique=True),
-            cron(notify_deviations, minute=0, unique=True),  # hourly
+            cron(TASKS[name], name=f"cron:{name}", minute=set(range(0, 60, every)), unique=True)
+            for name, every in SCHEDULE.items()
         ],
         "on_startup": on_startup,
         "on_shutdown": shutdown,
