@@ -198,3 +198,15 @@ async def test_anonymous_gets_null_viewer_and_unauthenticated_elsewhere(world, c
         client, "query($id: ID!) { node(id: $id) { id } }", {"id": world.a.workspace_gid}
     )
     assert error_codes(result) == ["UNAUTHENTICATED"]
+
+
+async def test_several_root_fields_share_one_request_session(world, clients):
+    """Root fields resolve concurrently; they must not race to open the request's connection."""
+    http = await clients.as_user(world.a.email(Role.KAM))
+    query = """query($id: ID!) { viewer { side } node(id: $id) { id }
+      again: node(id: $id) { id } nodes(ids: [$id]) { id } }"""
+    for _ in range(5):
+        result = await gql(http, query, {"id": world.a.workspace_gid})
+        assert "errors" not in result, result
+        assert result["data"]["viewer"] == {"side": "SUPPLIER"}
+        assert result["data"]["again"] == {"id": world.a.workspace_gid}

@@ -6,6 +6,7 @@ or by argument checks runs no SQL at all."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ class Context:
     _session: AsyncSession | None = None
     _principal: Principal | None = None
     _principal_resolved: bool = False
+    _principal_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
 
     @property
@@ -52,9 +54,12 @@ class Context:
         return self._session
 
     async def principal(self) -> Principal | None:
-        if not self._principal_resolved:
-            self._principal = await self.resolve_principal(self.session)
-            self._principal_resolved = True
+        # Root fields resolve concurrently; the first one opens the session's connection while
+        # resolving the principal, the others wait (a session cannot connect twice at once).
+        async with self._principal_lock:
+            if not self._principal_resolved:
+                self._principal = await self.resolve_principal(self.session)
+                self._principal_resolved = True
         return self._principal
 
     async def require_principal(self) -> Principal:

@@ -12,13 +12,16 @@ from kamp.accounts.schema import AccountsMutation, AccountsQuery
 from kamp.auth.federation.schema import FederationMutation, FederationQuery
 from kamp.auth.oauth.schema import OAuthMutation, OAuthQuery
 from kamp.errors import BadRequest
+from kamp.forecasts.schema import ForecastsMutation, ForecastsQuery
 from kamp.graphql.context import Info
 from kamp.graphql.errors import KampErrors
 from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
 from kamp.pagination import MAX_PAGE_SIZE
+from kamp.pipeline.schema import PipelineMutation, PipelineQuery
 from kamp.plans.schema import PlansMutation, PlansQuery
 from kamp.realtime.schema import RealtimeSubscription
+from kamp.relationships.schema import RelationshipsMutation, RelationshipsQuery
 from kamp.settings import Settings
 
 
@@ -35,10 +38,31 @@ class NodeQuery:
         return await resolve_nodes(info, ids)
 
 
-Query = merge_types("Query", (NodeQuery, AccountsQuery, OAuthQuery, FederationQuery, PlansQuery))
+Query = merge_types(
+    "Query",
+    (
+        NodeQuery,
+        AccountsQuery,
+        OAuthQuery,
+        FederationQuery,
+        PlansQuery,
+        PipelineQuery,
+        ForecastsQuery,
+        RelationshipsQuery,
+    ),
+)
 Subscription = merge_types("Subscription", (RealtimeSubscription,))
 Mutation = merge_types(
-    "Mutation", (AccountsMutation, OAuthMutation, FederationMutation, PlansMutation)
+    "Mutation",
+    (
+        AccountsMutation,
+        OAuthMutation,
+        FederationMutation,
+        PlansMutation,
+        PipelineMutation,
+        ForecastsMutation,
+        RelationshipsMutation,
+    ),
 )
 
 
