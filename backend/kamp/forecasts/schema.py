@@ -15,15 +15,12 @@ from kamp.forecasts.types import Forecast, ForecastEntryNode, SalesGoalNode
 from kamp.graphql.context import Info
 from kamp.graphql.elements import Visibility
 from kamp.graphql.errors import UserErrorType, mutate
-from kamp.graphql.relay import Connection, connection, decode_id
+from kamp.graphql.relay import Connection, connection, decode_id, query_id
 from kamp.pagination import PageArgs
 
 
 def _workspace(workspace_id: str) -> uuid.UUID:
-    try:
-        return decode_id(workspace_id, "Workspace", field="workspaceId")
-    except UserError as exc:
-        raise BadRequest(exc.message) from exc
+    return query_id(workspace_id, "Workspace", field="workspaceId")
 
 
 def _year(year: int | None) -> int | None:

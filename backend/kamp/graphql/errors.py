@@ -93,3 +93,23 @@ async def mutate(
         return payload(
             errors=[UserErrorType(field="id", message=str(error), code=ErrorCode.NOT_FOUND)]
         )
+
+
+async def service_mutation(
+    info: Info,
+    *,
+    payload: Callable[..., Any],
+    field: str,
+    node: Callable[[Any], Any],
+    decode: Callable[[], dict[str, Any]],
+    call: Callable[..., Awaitable[Any]],
+) -> Any:
+    """The usual mutation: decode the input's IDs (before anything touches the database),
+    call the service with the session and the principal, wrap the row in the payload."""
+
+    async def run() -> Any:
+        ids = decode()
+        row = await call(info.context.session, await info.context.require_principal(), **ids)
+        return payload(**{field: node(row)})
+
+    return await mutate(info, run, payload=payload, field=field, node=node)

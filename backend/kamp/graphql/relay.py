@@ -44,6 +44,20 @@ def decode_id(global_id: str, expected: str, *, field: str = "id") -> uuid.UUID:
     return row_id
 
 
+def optional_id(value: str | None, expected: str, *, field: str) -> uuid.UUID | None:
+    """`decode_id` for an optional input; None stays None."""
+    return decode_id(value, expected, field=field) if value is not None else None
+
+
+def query_id(value: str, expected: str, *, field: str) -> uuid.UUID:
+    """An ID given as a query argument: malformed or of the wrong type is a bad request,
+    refused before any SQL, like a malformed cursor."""
+    try:
+        return decode_id(value, expected, field=field)
+    except UserError as exc:
+        raise BadRequest(exc.message) from exc
+
+
 @strawberry.interface(description="An object with a global ID, fetchable with `node(id:)`.")
 class Node:
     id: strawberry.ID

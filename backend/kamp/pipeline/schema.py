@@ -9,22 +9,17 @@ from typing import Any
 
 import strawberry
 
-from kamp.errors import BadRequest, UserError
 from kamp.graphql.context import Info
 from kamp.graphql.elements import Visibility
 from kamp.graphql.errors import UserErrorType, mutate
-from kamp.graphql.relay import Connection, connection, decode_id
+from kamp.graphql.relay import Connection, connection, decode_id, query_id
 from kamp.pagination import PageArgs
 from kamp.pipeline import service
 from kamp.pipeline.types import OpportunityNode, OpportunityStage, PipelineStageTotal
 
 
 def _workspace(workspace_id: str) -> uuid.UUID:
-    """A query argument: a malformed ID is a bad request, like a malformed cursor."""
-    try:
-        return decode_id(workspace_id, "Workspace", field="workspaceId")
-    except UserError as exc:
-        raise BadRequest(exc.message) from exc
+    return query_id(workspace_id, "Workspace", field="workspaceId")
 
 
 @strawberry.type

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,8 +13,15 @@ from kamp.accounts.types import Side
 from kamp.errors import BadRequest, ErrorCode, UserError
 from kamp.graphql.context import Info
 from kamp.graphql.elements import Visibility
-from kamp.graphql.errors import UserErrorType, mutate
-from kamp.graphql.relay import Connection, connection, decode_id, parse_global_id
+from kamp.graphql.errors import UserErrorType, mutate, service_mutation
+from kamp.graphql.relay import (
+    Connection,
+    connection,
+    decode_id,
+    optional_id,
+    parse_global_id,
+    query_id,
+)
 from kamp.pagination import PageArgs
 from kamp.plans import elements, loaders, service
 from kamp.plans.types import (
@@ -45,7 +51,7 @@ class PlansQuery:
         after: str | None = None,
     ) -> Connection[AccountPlanNode]:
         page = PageArgs.parse(first, after)
-        workspace = _workspace(workspace_id)
+        workspace = query_id(workspace_id, "Workspace", field="workspaceId")
         result = await service.list_plans(
             info.context.session,
             principal=await info.context.require_principal(),
@@ -53,13 +59,6 @@ class PlansQuery:
             page=page,
         )
         return connection(result, AccountPlanNode.of)
-
-
-def _workspace(workspace_id: str) -> uuid.UUID:
-    try:
-        return decode_id(workspace_id, "Workspace", field="workspaceId")
-    except UserError as exc:
-        raise BadRequest(exc.message) from exc
 
 
 # --- inputs and payloads ------------------------------------------------------------------
@@ -253,25 +252,7 @@ class DeletePlanElementPayload:
 
 
 def _owner(value: strawberry.ID | None) -> uuid.UUID | None:
-    return decode_id(value, "User", field="ownerId") if value is not None else None
-
-
-async def _mutation(
-    info: Info,
-    payload: Callable[..., Any],
-    field: str,
-    node: Callable[[Any], Any],
-    decode: Callable[[], dict[str, Any]],
-    call: Callable[..., Awaitable[Any]],
-) -> Any:
-    """IDs are decoded before anything touches the database; then the service runs."""
-
-    async def run() -> Any:
-        ids = decode()
-        row = await call(info.context.session, await info.context.require_principal(), **ids)
-        return payload(**{field: node(row)})
-
-    return await mutate(info, run, payload=payload, field=field, node=node)
+    return optional_id(value, "User", field="ownerId")
 
 
 def _plan(value: str, field: str = "planId") -> dict[str, uuid.UUID]:
@@ -284,15 +265,15 @@ class PlansMutation:
     async def create_account_plan(
         self, info: Info, input: CreateAccountPlanInput
     ) -> AccountPlanPayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            AccountPlanPayload,
-            "plan",
-            AccountPlanNode.of,
-            lambda: {
+            payload=AccountPlanPayload,
+            field="plan",
+            node=AccountPlanNode.of,
+            decode=lambda: {
                 "workspace_id": decode_id(input.workspace_id, "Workspace", field="workspaceId")
             },
-            lambda s, p, **ids: service.create_plan(
+            call=lambda s, p, **ids: service.create_plan(
                 s,
                 principal=p,
                 period=input.period,
@@ -307,13 +288,13 @@ class PlansMutation:
     async def update_account_plan(
         self, info: Info, input: UpdateAccountPlanInput
     ) -> AccountPlanPayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            AccountPlanPayload,
-            "plan",
-            AccountPlanNode.of,
-            lambda: _plan(input.id, "id"),
-            lambda s, p, **ids: service.update_plan(
+            payload=AccountPlanPayload,
+            field="plan",
+            node=AccountPlanNode.of,
+            decode=lambda: _plan(input.id, "id"),
+            call=lambda s, p, **ids: service.update_plan(
                 s,
                 principal=p,
                 version=input.version,
@@ -326,26 +307,28 @@ class PlansMutation:
 
     @strawberry.mutation(description="The KAM submits the plan for approval by both sides.")
     async def submit_account_plan(self, info: Info, input: PlanVersionInput) -> AccountPlanPayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            AccountPlanPayload,
-            "plan",
-            AccountPlanNode.of,
-            lambda: _plan(input.id, "id"),
-            lambda s, p, **ids: service.submit_plan(s, principal=p, version=input.version, **ids),
+            payload=AccountPlanPayload,
+            field="plan",
+            node=AccountPlanNode.of,
+            decode=lambda: _plan(input.id, "id"),
+            call=lambda s, p, **ids: service.submit_plan(
+                s, principal=p, version=input.version, **ids
+            ),
         )
 
     @strawberry.mutation(description="An executive of either side approves or rejects.")
     async def decide_account_plan(
         self, info: Info, input: DecideAccountPlanInput
     ) -> AccountPlanPayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            AccountPlanPayload,
-            "plan",
-            AccountPlanNode.of,
-            lambda: _plan(input.id, "id"),
-            lambda s, p, **ids: service.decide_plan(
+            payload=AccountPlanPayload,
+            field="plan",
+            node=AccountPlanNode.of,
+            decode=lambda: _plan(input.id, "id"),
+            call=lambda s, p, **ids: service.decide_plan(
                 s, principal=p, decision=input.decision, comment=input.comment, **ids
             ),
         )
@@ -354,24 +337,24 @@ class PlansMutation:
         description="Start a new draft from an approved plan (which stays frozen)."
     )
     async def revise_account_plan(self, info: Info, input: PlanIdInput) -> AccountPlanPayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            AccountPlanPayload,
-            "plan",
-            AccountPlanNode.of,
-            lambda: _plan(input.id, "id"),
-            lambda s, p, **ids: service.revise_plan(s, principal=p, **ids),
+            payload=AccountPlanPayload,
+            field="plan",
+            node=AccountPlanNode.of,
+            decode=lambda: _plan(input.id, "id"),
+            call=lambda s, p, **ids: service.revise_plan(s, principal=p, **ids),
         )
 
     @strawberry.mutation
     async def create_objective(self, info: Info, input: CreateObjectiveInput) -> ObjectivePayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            ObjectivePayload,
-            "objective",
-            ObjectiveNode.of,
-            lambda: {**_plan(input.plan_id), "owner_id": _owner(input.owner_id)},
-            lambda s, p, **ids: elements.create_objective(
+            payload=ObjectivePayload,
+            field="objective",
+            node=ObjectiveNode.of,
+            decode=lambda: {**_plan(input.plan_id), "owner_id": _owner(input.owner_id)},
+            call=lambda s, p, **ids: elements.create_objective(
                 s,
                 principal=p,
                 side=input.side,
@@ -386,16 +369,16 @@ class PlansMutation:
 
     @strawberry.mutation
     async def update_objective(self, info: Info, input: UpdateObjectiveInput) -> ObjectivePayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            ObjectivePayload,
-            "objective",
-            ObjectiveNode.of,
-            lambda: {
+            payload=ObjectivePayload,
+            field="objective",
+            node=ObjectiveNode.of,
+            decode=lambda: {
                 "objective_id": decode_id(input.id, "Objective"),
                 "owner_id": _owner(input.owner_id),
             },
-            lambda s, p, **ids: elements.update_objective(
+            call=lambda s, p, **ids: elements.update_objective(
                 s,
                 principal=p,
                 version=input.version,
@@ -410,15 +393,15 @@ class PlansMutation:
 
     @strawberry.mutation
     async def create_measure(self, info: Info, input: CreateMeasureInput) -> MeasurePayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            MeasurePayload,
-            "measure",
-            MeasureNode.of,
-            lambda: {
+            payload=MeasurePayload,
+            field="measure",
+            node=MeasureNode.of,
+            decode=lambda: {
                 "objective_id": decode_id(input.objective_id, "Objective", field="objectiveId")
             },
-            lambda s, p, **ids: elements.create_measure(
+            call=lambda s, p, **ids: elements.create_measure(
                 s,
                 principal=p,
                 name=input.name,
@@ -432,13 +415,13 @@ class PlansMutation:
 
     @strawberry.mutation
     async def update_measure(self, info: Info, input: UpdateMeasureInput) -> MeasurePayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            MeasurePayload,
-            "measure",
-            MeasureNode.of,
-            lambda: {"measure_id": decode_id(input.id, "Measure")},
-            lambda s, p, **ids: elements.update_measure(
+            payload=MeasurePayload,
+            field="measure",
+            node=MeasureNode.of,
+            decode=lambda: {"measure_id": decode_id(input.id, "Measure")},
+            call=lambda s, p, **ids: elements.update_measure(
                 s,
                 principal=p,
                 version=input.version,
@@ -453,26 +436,26 @@ class PlansMutation:
 
     @strawberry.mutation
     async def create_swot_entry(self, info: Info, input: CreateSwotEntryInput) -> SwotEntryPayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            SwotEntryPayload,
-            "entry",
-            SwotEntryNode.of,
-            lambda: _plan(input.plan_id),
-            lambda s, p, **ids: elements.create_swot_entry(
+            payload=SwotEntryPayload,
+            field="entry",
+            node=SwotEntryNode.of,
+            decode=lambda: _plan(input.plan_id),
+            call=lambda s, p, **ids: elements.create_swot_entry(
                 s, principal=p, kind=input.kind, text=input.text, visibility=input.visibility, **ids
             ),
         )
 
     @strawberry.mutation
     async def update_swot_entry(self, info: Info, input: UpdateSwotEntryInput) -> SwotEntryPayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            SwotEntryPayload,
-            "entry",
-            SwotEntryNode.of,
-            lambda: {"entry_id": decode_id(input.id, "SwotEntry")},
-            lambda s, p, **ids: elements.update_swot_entry(
+            payload=SwotEntryPayload,
+            field="entry",
+            node=SwotEntryNode.of,
+            decode=lambda: {"entry_id": decode_id(input.id, "SwotEntry")},
+            call=lambda s, p, **ids: elements.update_swot_entry(
                 s,
                 principal=p,
                 version=input.version,
@@ -487,13 +470,13 @@ class PlansMutation:
     async def create_initiative(
         self, info: Info, input: CreateInitiativeInput
     ) -> InitiativePayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            InitiativePayload,
-            "initiative",
-            InitiativeNode.of,
-            lambda: {**_plan(input.plan_id), "owner_id": _owner(input.owner_id)},
-            lambda s, p, **ids: elements.create_initiative(
+            payload=InitiativePayload,
+            field="initiative",
+            node=InitiativeNode.of,
+            decode=lambda: {**_plan(input.plan_id), "owner_id": _owner(input.owner_id)},
+            call=lambda s, p, **ids: elements.create_initiative(
                 s,
                 principal=p,
                 title=input.title,
@@ -509,16 +492,16 @@ class PlansMutation:
     async def update_initiative(
         self, info: Info, input: UpdateInitiativeInput
     ) -> InitiativePayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            InitiativePayload,
-            "initiative",
-            InitiativeNode.of,
-            lambda: {
+            payload=InitiativePayload,
+            field="initiative",
+            node=InitiativeNode.of,
+            decode=lambda: {
                 "initiative_id": decode_id(input.id, "Initiative"),
                 "owner_id": _owner(input.owner_id),
             },
-            lambda s, p, **ids: elements.update_initiative(
+            call=lambda s, p, **ids: elements.update_initiative(
                 s,
                 principal=p,
                 version=input.version,
@@ -535,13 +518,13 @@ class PlansMutation:
     async def set_contingency_plan(
         self, info: Info, input: SetContingencyPlanInput
     ) -> ContingencyPlanPayload:
-        return await _mutation(
+        return await service_mutation(
             info,
-            ContingencyPlanPayload,
-            "contingency",
-            ContingencyPlanNode.of,
-            lambda: _plan(input.plan_id),
-            lambda s, p, **ids: elements.set_contingency(
+            payload=ContingencyPlanPayload,
+            field="contingency",
+            node=ContingencyPlanNode.of,
+            decode=lambda: _plan(input.plan_id),
+            call=lambda s, p, **ids: elements.set_contingency(
                 s,
                 principal=p,
                 version=input.version,
@@ -559,13 +542,13 @@ class PlansMutation:
             target_type, target_id = _target(input.target_id)
             return {**_plan(input.plan_id), "target_type": target_type, "target_id": target_id}
 
-        return await _mutation(
+        return await service_mutation(
             info,
-            PlanCommentPayload,
-            "comment",
-            PlanCommentNode.of,
-            decode,
-            lambda s, p, **ids: elements.add_comment(
+            payload=PlanCommentPayload,
+            field="comment",
+            node=PlanCommentNode.of,
+            decode=decode,
+            call=lambda s, p, **ids: elements.add_comment(
                 s, principal=p, text=input.text, visibility=input.visibility, **ids
             ),
         )

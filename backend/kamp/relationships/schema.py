@@ -5,7 +5,6 @@ Optional IDs and dates of updates distinguish "left out" (unchanged) from null (
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -14,8 +13,8 @@ import strawberry
 from kamp.errors import BadRequest, UserError
 from kamp.graphql.context import Info
 from kamp.graphql.elements import Visibility
-from kamp.graphql.errors import UserErrorType, mutate
-from kamp.graphql.relay import Connection, connection, decode_id
+from kamp.graphql.errors import UserErrorType, service_mutation
+from kamp.graphql.relay import Connection, connection, decode_id, optional_id
 from kamp.pagination import PageArgs
 from kamp.relationships import service
 from kamp.relationships.types import (
@@ -219,42 +218,24 @@ def _optional(value: Any, expected: str, field: str) -> Any:
 
 
 def _id(value: str | None, expected: str, field: str = "id") -> uuid.UUID | None:
-    return decode_id(value, expected, field=field) if value is not None else None
-
-
-async def _run(
-    info: Info,
-    payload: Callable[..., Any],
-    field: str,
-    node: Callable[[Any], Any],
-    decode: Callable[[], dict[str, Any]],
-    call: Callable[..., Awaitable[Any]],
-) -> Any:
-    """IDs are decoded before anything touches the database; then the service runs."""
-
-    async def run() -> Any:
-        ids = decode()
-        result = await call(info.context.session, await info.context.require_principal(), **ids)
-        return payload(**{field: node(result)})
-
-    return await mutate(info, run, payload=payload, field=field, node=node)
+    return optional_id(value, expected, field=field)
 
 
 @strawberry.type
 class RelationshipsMutation:
     @strawberry.mutation(description="Add a person to the customer's org chart.")
     async def create_contact(self, info: Info, input: CreateContactInput) -> ContactPayload:
-        return await _run(
+        return await service_mutation(
             info,
-            ContactPayload,
-            "contact",
-            ContactNode.of,
-            lambda: {
+            payload=ContactPayload,
+            field="contact",
+            node=ContactNode.of,
+            decode=lambda: {
                 "workspace_id": _id(input.workspace_id, "Workspace", "workspaceId"),
                 "reports_to_id": _id(input.reports_to_id, "Contact", "reportsToId"),
                 "location_id": _id(input.location_id, "Location", "locationId"),
             },
-            lambda s, p, **ids: service.create_contact(
+            call=lambda s, p, **ids: service.create_contact(
                 s,
                 principal=p,
                 name=input.name,
@@ -271,17 +252,17 @@ class RelationshipsMutation:
 
     @strawberry.mutation
     async def update_contact(self, info: Info, input: UpdateContactInput) -> ContactPayload:
-        return await _run(
+        return await service_mutation(
             info,
-            ContactPayload,
-            "contact",
-            ContactNode.of,
-            lambda: {
+            payload=ContactPayload,
+            field="contact",
+            node=ContactNode.of,
+            decode=lambda: {
                 "contact_id": _id(input.id, "Contact"),
                 "reports_to_id": _optional(input.reports_to_id, "Contact", "reportsToId"),
                 "location_id": _optional(input.location_id, "Location", "locationId"),
             },
-            lambda s, p, **ids: service.update_contact(
+            call=lambda s, p, **ids: service.update_contact(
                 s,
                 principal=p,
                 version=input.version,
@@ -299,29 +280,29 @@ class RelationshipsMutation:
 
     @strawberry.mutation(description="Remove a contact and its relationships; not a manager.")
     async def delete_contact(self, info: Info, input: ContactIdInput) -> DeleteContactPayload:
-        return await _run(
+        return await service_mutation(
             info,
-            DeleteContactPayload,
-            "deleted_id",
-            lambda _: input.id,
-            lambda: {"contact_id": _id(input.id, "Contact")},
-            lambda s, p, **ids: service.delete_contact(s, principal=p, **ids),
+            payload=DeleteContactPayload,
+            field="deleted_id",
+            node=lambda _: input.id,
+            decode=lambda: {"contact_id": _id(input.id, "Contact")},
+            call=lambda s, p, **ids: service.delete_contact(s, principal=p, **ids),
         )
 
     @strawberry.mutation(description="Record who on the supplier side knows a contact.")
     async def create_relationship(
         self, info: Info, input: CreateRelationshipInput
     ) -> RelationshipPayload:
-        return await _run(
+        return await service_mutation(
             info,
-            RelationshipPayload,
-            "relationship",
-            RelationshipNode.of,
-            lambda: {
+            payload=RelationshipPayload,
+            field="relationship",
+            node=RelationshipNode.of,
+            decode=lambda: {
                 "contact_id": _id(input.contact_id, "Contact", "contactId"),
                 "supplier_user_id": _id(input.supplier_user_id, "User", "supplierUserId"),
             },
-            lambda s, p, **ids: service.create_relationship(
+            call=lambda s, p, **ids: service.create_relationship(
                 s,
                 principal=p,
                 strength=input.strength,
@@ -337,13 +318,13 @@ class RelationshipsMutation:
         self, info: Info, input: UpdateRelationshipInput
     ) -> RelationshipPayload:
         last = input.last_interaction
-        return await _run(
+        return await service_mutation(
             info,
-            RelationshipPayload,
-            "relationship",
-            RelationshipNode.of,
-            lambda: {"relationship_id": _id(input.id, "Relationship")},
-            lambda s, p, **ids: service.update_relationship(
+            payload=RelationshipPayload,
+            field="relationship",
+            node=RelationshipNode.of,
+            decode=lambda: {"relationship_id": _id(input.id, "Relationship")},
+            call=lambda s, p, **ids: service.update_relationship(
                 s,
                 principal=p,
                 version=input.version,
@@ -359,11 +340,11 @@ class RelationshipsMutation:
     async def delete_relationship(
         self, info: Info, input: RelationshipIdInput
     ) -> DeleteRelationshipPayload:
-        return await _run(
+        return await service_mutation(
             info,
-            DeleteRelationshipPayload,
-            "deleted_id",
-            lambda _: input.id,
-            lambda: {"relationship_id": _id(input.id, "Relationship")},
-            lambda s, p, **ids: service.delete_relationship(s, principal=p, **ids),
+            payload=DeleteRelationshipPayload,
+            field="deleted_id",
+            node=lambda _: input.id,
+            decode=lambda: {"relationship_id": _id(input.id, "Relationship")},
+            call=lambda s, p, **ids: service.delete_relationship(s, principal=p, **ids),
         )
