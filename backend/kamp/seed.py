@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.accounts.models import (
+    CriterionScore,
     KeyAccount,
     KeyAccountStatus,
     Location,
@@ -15,14 +17,17 @@ from kamp.accounts.models import (
     Membership,
     Organization,
     Role,
+    SelectionCriterion,
     Side,
-    Tier,
+    TierDefinition,
     User,
     Workspace,
 )
+from kamp.accounts.selection import recompute
 from kamp.auth.passwords import hash_password
 from kamp.db import make_engine, make_session_factory, transaction
 from kamp.mail.models import OutboxMessage
+from kamp.plans.demo import load_demo_plan
 from kamp.settings import Settings
 
 DEMO_PASSWORD = "kamp-demo-2026"  # noqa: S105 - documented demo sign-in
@@ -32,7 +37,7 @@ SUPPLIER = "Nordwerk Industrial Supply"
 ACCOUNTS = [
     (
         "Hollis Building Products",
-        Tier.STRATEGIC,
+        "Gold",
         KeyAccountStatus.ACTIVE,
         [
             (
@@ -58,7 +63,7 @@ ACCOUNTS = [
     ),
     (
         "Meridian Foodservice",
-        Tier.KEY,
+        "Silver",
         KeyAccountStatus.AT_RISK,
         [
             (
@@ -105,9 +110,10 @@ def ensure_sqlite_dir(database_url: str) -> None:
 
 async def _load(session: AsyncSession) -> None:
     password = hash_password(DEMO_PASSWORD)
-    supplier = Organization(name=SUPPLIER, kind=Side.SUPPLIER)
+    supplier = Organization(name=SUPPLIER, kind=Side.SUPPLIER, annual_revenue=Decimal(48_000_000))
     session.add(supplier)
     await session.flush()
+    await _load_selection(session, supplier)
 
     def person(org: Organization, name: str, email: str, admin: bool = False) -> User:
         user = User(
@@ -120,7 +126,7 @@ async def _load(session: AsyncSession) -> None:
         session.add(user)
         return user
 
-    person(supplier, *ADMIN, admin=True)
+    admin = person(supplier, *ADMIN, admin=True)
     team = [
         (person(supplier, name, email), role, title) for name, email, role, title in SUPPLIER_TEAM
     ]
@@ -156,6 +162,16 @@ async def _load(session: AsyncSession) -> None:
             session.add(
                 Membership(workspace_id=workspace.id, user_id=user.id, role=role, title=title)
             )
+        await _load_profile(session, supplier, account, admin)
+        if customer_name == ACCOUNTS[0][0]:
+            by_role = {role: user for user, role, _ in members}
+            await load_demo_plan(
+                session,
+                workspace=workspace,
+                kam=kam,
+                buyer=by_role[Role.CUSTOMER_BUYER],
+                mentor=by_role[Role.MENTOR],
+            )
         by_name: dict[str, Location] = {}
         for kind, name, city, parent in sites:
             location = Location(
@@ -169,6 +185,61 @@ async def _load(session: AsyncSession) -> None:
             session.add(location)
             await session.flush()
             by_name[name] = location
+
+
+# Selection criteria and tiers of the demo supplier, and each account's profile and scores.
+CRITERIA = [("Revenue potential", 40), ("Strategic fit", 30), ("Relationship strength", 30)]
+TIERS = [("Gold", "7.5"), ("Silver", "5"), ("Bronze", "0")]
+PROFILES = {
+    "Hollis Building Products": (
+        "Building materials",
+        4,
+        "Preferred supplier for fasteners; challenged on price by a national distributor",
+        640_000_000,
+        3_100_000,
+        (9, 8, 7),
+    ),
+    "Meridian Foodservice": (
+        "Foodservice distribution",
+        12,
+        "One of three MRO suppliers; service issues in 2026 Q3",
+        1_200_000_000,
+        1_450_000,
+        (7, 5, 4),
+    ),
+}
+
+
+async def _load_selection(session: AsyncSession, supplier: Organization) -> None:
+    for name, weight in CRITERIA:
+        session.add(SelectionCriterion(supplier_id=supplier.id, name=name, weight=Decimal(weight)))
+    for name, minimum in TIERS:
+        session.add(TierDefinition(supplier_id=supplier.id, name=name, min_score=Decimal(minimum)))
+    await session.flush()
+
+
+async def _load_profile(
+    session: AsyncSession, supplier: Organization, account: KeyAccount, admin: User
+) -> None:
+    industry, rank, position, revenue, sales, scores = PROFILES[account.name]
+    account.industry, account.industry_rank, account.competitive_position = industry, rank, position
+    account.customer_revenue, account.annual_sales = Decimal(revenue), Decimal(sales)
+    criteria = list(
+        await session.scalars(
+            select(SelectionCriterion)
+            .where(SelectionCriterion.supplier_id == supplier.id)
+            .order_by(SelectionCriterion.name)
+        )
+    )
+    by_name = {c.name: c for c in criteria}
+    for (name, _weight), score in zip(CRITERIA, scores, strict=True):
+        session.add(
+            CriterionScore(key_account_id=account.id, criterion_id=by_name[name].id, score=score)
+        )
+    await session.flush()
+    await recompute(
+        session, supplier_id=supplier.id, actor_id=admin.id, key_account_ids=[account.id]
+    )
 
 
 async def seed_demo(settings: Settings) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import strawberry
 
@@ -17,7 +18,6 @@ from kamp.accounts.types import (
     OrganizationNode,
     Role,
     Side,
-    Tier,
     UserNode,
     WorkspaceNode,
 )
@@ -84,7 +84,9 @@ class AccountsQuery:
 class CreateKeyAccountInput:
     customer_name: str
     name: str | None = None
-    tier: Tier = Tier.KEY  # type: ignore[valid-type]
+    tier: str | None = strawberry.field(
+        default=None, description="One of the supplier's tiers; the lowest when left out."
+    )
     status: KeyAccountStatus = KeyAccountStatus.ACTIVE  # type: ignore[valid-type]
     kam_id: strawberry.ID | None = strawberry.field(
         default=None, description="A User of the supplier; the creator when left out."
@@ -96,9 +98,14 @@ class UpdateKeyAccountInput:
     id: strawberry.ID
     version: int
     name: str | None = None
-    tier: Tier | None = None  # type: ignore[valid-type]
+    tier: str | None = None
     status: KeyAccountStatus | None = None  # type: ignore[valid-type]
     kam_id: strawberry.ID | None = None
+    industry: str | None = None
+    industry_rank: int | None = None
+    competitive_position: str | None = None
+    customer_revenue: Decimal | None = None
+    annual_sales: Decimal | None = None
 
 
 @strawberry.type
@@ -248,6 +255,13 @@ class AccountsMutation:
                 tier=input.tier,
                 status=input.status,
                 kam_id=kam_id,  # type: ignore[arg-type]
+                profile={
+                    "industry": input.industry,
+                    "industry_rank": input.industry_rank,
+                    "competitive_position": input.competitive_position,
+                    "customer_revenue": input.customer_revenue,
+                    "annual_sales": input.annual_sales,
+                },
             )
             return KeyAccountPayload(key_account=KeyAccountNode.of(row))
 

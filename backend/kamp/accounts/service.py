@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -21,6 +22,7 @@ from kamp.accounts.models import (
     Role,
     Side,
     Tier,
+    TierDefinition,
     User,
     Workspace,
 )
@@ -195,7 +197,7 @@ async def create_key_account(
     principal: Principal,
     customer_name: str,
     name: str | None = None,
-    tier: Tier = Tier.KEY,
+    tier: str | None = None,
     status: KeyAccountStatus = KeyAccountStatus.ACTIVE,
     kam_id: uuid.UUID | None = None,
 ) -> KeyAccount:
@@ -205,6 +207,9 @@ async def create_key_account(
     customer_name = _clean_name(customer_name, "customerName")
     account_name = _clean_name(name, "name") if name is not None else customer_name
     kam = await _supplier_user(session, principal, kam_id or principal.user_id)  # type: ignore[arg-type]
+    tier = await _check_tier(session, principal.organization_id, tier) or await _lowest_tier(
+        session, principal.organization_id
+    )
     customer = Organization(name=customer_name, kind=Side.CUSTOMER)
     session.add(customer)
     await session.flush()
@@ -242,9 +247,10 @@ async def update_key_account(
     key_account_id: uuid.UUID,
     version: int,
     name: str | None = None,
-    tier: Tier | None = None,
+    tier: str | None = None,
     status: KeyAccountStatus | None = None,
     kam_id: uuid.UUID | None = None,
+    profile: dict[str, Any] | None = None,
 ) -> KeyAccount:
     key_account = (await get_key_accounts(session, principal=principal, ids=[key_account_id])).get(
         key_account_id
@@ -261,7 +267,10 @@ async def update_key_account(
     shared = changed_fields(
         key_account, {"name": _clean_name(name, "name") if name is not None else None}
     )
-    internal = changed_fields(key_account, {"tier": tier, "status": status})
+    profile = _check_profile(profile or {})
+    shared += changed_fields(key_account, {"industry": profile.pop("industry", None)})
+    tier = await _check_tier(session, key_account.supplier_id, tier)
+    internal = changed_fields(key_account, {"tier": tier, "status": status, **profile})
     if kam_id is not None and kam_id != key_account.kam_id:
         kam = await _supplier_user(session, principal, kam_id)
         await _hand_over(session, workspace=workspace, old_kam_id=key_account.kam_id, kam=kam)
@@ -409,3 +418,59 @@ async def _check_role_side(session: AsyncSession, *, user_id: uuid.UUID, role: R
         raise UserError(
             "role", f"This person cannot hold a {role.side.lower()} role.", ErrorCode.INVALID
         )
+
+
+PROFILE_LIMITS = {"industry": 100, "competitive_position": 4000}
+
+
+def _check_profile(profile: dict[str, Any]) -> dict[str, Any]:
+    """The account profile: industry (shared), the rest supplier-internal."""
+    checked: dict[str, Any] = {}
+    for name, value in profile.items():
+        if value is None:
+            continue
+        if name in PROFILE_LIMITS:
+            value = str(value).strip()
+            if len(value) > PROFILE_LIMITS[name]:
+                raise UserError(
+                    name, f"Use at most {PROFILE_LIMITS[name]} characters.", ErrorCode.INVALID
+                )
+        elif name == "industry_rank":
+            if not 1 <= int(value) <= 100_000:
+                raise UserError("industryRank", "Give a rank from 1.", ErrorCode.INVALID)
+        elif name in ("customer_revenue", "annual_sales"):
+            value = Decimal(value)
+            if not value.is_finite() or value < 0 or value >= Decimal("1e16"):
+                raise UserError(name, "Give an amount of zero or more.", ErrorCode.INVALID)
+        else:  # pragma: no cover - the schema passes known names only
+            raise UserError(name, "Unknown profile field.", ErrorCode.INVALID)
+        checked[name] = value
+    return checked
+
+
+async def _check_tier(
+    session: AsyncSession, supplier_id: uuid.UUID, tier: str | None
+) -> str | None:
+    """A tier must be one the supplier defined (any name while it has defined none)."""
+    if tier is None:
+        return None
+    tier = tier.strip()
+    names = list(
+        await session.scalars(
+            select(TierDefinition.name).where(TierDefinition.supplier_id == supplier_id)
+        )
+    )
+    if not tier or len(tier) > 50 or (names and tier not in names):
+        choices = ", ".join(sorted(names)) or "a name of up to 50 characters"
+        raise UserError("tier", f"Choose a tier: {choices}.", ErrorCode.INVALID)
+    return tier
+
+
+async def _lowest_tier(session: AsyncSession, supplier_id: uuid.UUID) -> str:
+    lowest = await session.scalar(
+        select(TierDefinition.name)
+        .where(TierDefinition.supplier_id == supplier_id)
+        .order_by(TierDefinition.min_score)
+        .limit(1)
+    )
+    return lowest or Tier.KEY.value

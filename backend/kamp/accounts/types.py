@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import strawberry
 
@@ -21,7 +22,6 @@ from kamp.pagination import PageArgs
 
 Side = strawberry.enum(models.Side, description="Which side of the relationship.")
 Role = strawberry.enum(models.Role, description="A member's role in a workspace.")
-Tier = strawberry.enum(models.Tier, description="The supplier's tiering of a key account.")
 KeyAccountStatus = strawberry.enum(models.KeyAccountStatus)
 LocationKind = strawberry.enum(
     models.LocationKind, description="HEADQUARTERS > REGION > DISTRICT > BRANCH"
@@ -110,8 +110,44 @@ class KeyAccountNode(Node):
         return service.can_read_internal(principal, self.row, workspace_id)  # type: ignore[arg-type]
 
     @strawberry.field(description="Supplier-internal: null for customer users.")
-    async def tier(self, info: Info) -> Tier | None:  # type: ignore[valid-type]
+    async def tier(self, info: Info) -> str | None:
         return self.row.tier if await self._internal(info) else None
+
+    @strawberry.field(description="The computed selection score (0-10). Supplier-internal.")
+    async def score(self, info: Info) -> Decimal | None:
+        return self.row.score if await self._internal(info) else None
+
+    @strawberry.field
+    def industry(self) -> str:
+        return self.row.industry
+
+    @strawberry.field(description="The customer's rank in its industry. Supplier-internal.")
+    async def industry_rank(self, info: Info) -> int | None:
+        return self.row.industry_rank if await self._internal(info) else None
+
+    @strawberry.field(description="The supplier's reading of it. Supplier-internal.")
+    async def competitive_position(self, info: Info) -> str | None:
+        return self.row.competitive_position if await self._internal(info) else None
+
+    @strawberry.field(description="The customer's annual revenue. Supplier-internal.")
+    async def customer_revenue(self, info: Info) -> Decimal | None:
+        return self.row.customer_revenue if await self._internal(info) else None
+
+    @strawberry.field(description="The supplier's annual sales to it. Supplier-internal.")
+    async def annual_sales(self, info: Info) -> Decimal | None:
+        return self.row.annual_sales if await self._internal(info) else None
+
+    @strawberry.field(
+        description="Its share of the supplier's total sales, in percent (concentration). "
+        "Supplier-internal."
+    )
+    async def share_of_supplier_sales(self, info: Info) -> float | None:
+        if not await self._internal(info) or self.row.annual_sales is None:
+            return None
+        supplier = await loaders.organizations(info).load(self.row.supplier_id)
+        if supplier is None or not supplier.annual_revenue:
+            return None
+        return round(float(self.row.annual_sales / supplier.annual_revenue * 100), 2)
 
     @strawberry.field(description="Supplier-internal: null for customer users.")
     async def status(self, info: Info) -> KeyAccountStatus | None:  # type: ignore[valid-type]

@@ -9,6 +9,7 @@ from graphql.error import GraphQLError
 from strawberry.tools import merge_types
 
 from kamp.accounts.schema import AccountsMutation, AccountsQuery
+from kamp.accounts.selection_schema import SelectionMutation, SelectionQuery
 from kamp.auth.federation.schema import FederationMutation, FederationQuery
 from kamp.auth.oauth.schema import OAuthMutation, OAuthQuery
 from kamp.errors import BadRequest
@@ -49,6 +50,7 @@ Query = merge_types(
         PipelineQuery,
         ForecastsQuery,
         RelationshipsQuery,
+        SelectionQuery,
     ),
 )
 Subscription = merge_types("Subscription", (RealtimeSubscription,))
@@ -62,6 +64,7 @@ Mutation = merge_types(
         PipelineMutation,
         ForecastsMutation,
         RelationshipsMutation,
+        SelectionMutation,
     ),
 )
 
