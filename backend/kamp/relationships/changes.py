@@ -1,0 +1,471 @@
+"""Changing the relationship map: contacts and relationships, with their validation,
+stance rules, history and events. Reads are in service.py."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from kamp import editing
+from kamp.accounts.locations import get_locations
+from kamp.accounts.models import Membership, Role, Side
+from kamp.auth.policy import Permission, require
+from kamp.auth.principal import Principal
+from kamp.db import Visibility, WorkspaceElement
+from kamp.errors import Conflict, ErrorCode, NotFound, UserError
+from kamp.history.service import add_records
+from kamp.realtime.events import record_change
+from kamp.relationships.models import BuyingRole, Contact, Relationship, Stance
+from kamp.relationships.service import (
+    EDIT,
+    KEEP,
+    READ,
+    Keep,
+    get_contacts,
+    get_relationships,
+)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if required and not value:
+        raise UserError(field, "This field is required.", ErrorCode.REQUIRED)
+    if len(value) > limit:
+        raise UserError(field, f"Use at most {limit} characters.", ErrorCode.INVALID)
+    return value
+
+
+def _email(value: str | None) -> str | None:
+    value = _text(value, "email", 320)
+    if value and not _EMAIL.match(value):
+        raise UserError("email", "Enter an email address.", ErrorCode.INVALID)
+    return value
+
+
+def _scale(value: int | None, field: str) -> int | None:
+    if value is not None and not 1 <= value <= 5:
+        raise UserError(field, "Use a number from 1 to 5.", ErrorCode.INVALID)
+    return value
+
+
+def _interaction(value: date | None) -> date | None:
+    if value is not None and value > date.today() + timedelta(days=1):  # a day of time zones
+        raise UserError("lastInteraction", "This date is in the future.", ErrorCode.INVALID)
+    return value
+
+
+async def _manager(
+    session: AsyncSession,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    manager_id: uuid.UUID,
+    contact_id: uuid.UUID | None = None,
+) -> Contact:
+    """A visible contact of the same workspace, not the contact itself nor one below it."""
+    manager = (await get_contacts(session, principal=principal, ids=[manager_id])).get(manager_id)
+    if manager is None or manager.workspace_id != workspace_id:
+        raise UserError("reportsToId", "No such contact in this workspace.", ErrorCode.NOT_FOUND)
+    if contact_id is not None:
+        # Walk up from the new manager (hidden contacts included): meeting the contact itself
+        # would close a loop.
+        chain = (
+            select(Contact.id, Contact.reports_to_id)
+            .where(Contact.id == manager_id)
+            .cte("chain", recursive=True)
+        )
+        chain = chain.union(
+            select(Contact.id, Contact.reports_to_id).join(
+                chain, Contact.id == chain.c.reports_to_id
+            )
+        )
+        if await session.scalar(select(chain.c.id).where(chain.c.id == contact_id).limit(1)):
+            raise UserError(
+                "reportsToId", "A contact cannot report to someone below it.", ErrorCode.INVALID
+            )
+    return manager
+
+
+async def _location(
+    session: AsyncSession, principal: Principal, workspace_id: uuid.UUID, location_id: uuid.UUID
+) -> uuid.UUID:
+    found = (await get_locations(session, principal=principal, ids=[location_id])).get(location_id)
+    if found is None or found.workspace_id != workspace_id:
+        raise UserError("locationId", "No such location in this workspace.", ErrorCode.NOT_FOUND)
+    return location_id
+
+
+def _check_stance_rights(
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    stance: Stance | None,
+    stance_visibility: Visibility | None,
+    current: Visibility,
+) -> None:
+    """The stance is the supplier's reading of a person: only supplier editors who may read
+    internal views set it, and only the KAM decides whether the customer sees it."""
+    if stance is not None or stance_visibility is not None:
+        require(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ)
+    if stance_visibility is not None and stance_visibility != current:
+        require(principal, workspace_id, Permission.VISIBILITY_MANAGE)
+
+
+def require_supplier_edit(principal: Principal, workspace_id: uuid.UUID) -> None:
+    """Relationships are the supplier's: customers read the shared ones, never write."""
+    require(principal, workspace_id, EDIT)
+    require(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ)
+
+
+# --- writing beyond the editing core --------------------------------------------------------
+
+Staged = dict[bool, dict[str, tuple[Any, Any]]]
+
+
+def stage(row: WorkspaceElement, changes: dict[str, tuple[Any, bool]]) -> Staged:
+    """Set what the editing core cannot carry: clearing a field (it skips None) and fields
+    whose history must stay supplier-internal although the element is shared (a stance, a move
+    under a hidden manager). `field: (value, internal)`. Stage right before `editing.update`,
+    after every query (autoflush), so that its flush writes everything as one version."""
+    staged: Staged = {}
+    for name, (value, internal) in changes.items():
+        if getattr(row, name) != value:
+            staged.setdefault(internal, {})[name] = (getattr(row, name), value)
+            setattr(row, name, value)
+    return staged
+
+
+async def trace(
+    session: AsyncSession,
+    principal: Principal,
+    row: WorkspaceElement,
+    staged: Staged,
+    *,
+    was_internal: bool,
+) -> None:
+    """Flush the staged changes (if the editing core had nothing to flush) and write their
+    history rows and events, internal ones apart."""
+    if not staged:
+        return
+    try:
+        await session.flush()
+    except StaleDataError as exc:
+        raise Conflict(None) from exc
+    for internal, fields in staged.items():
+        hidden = internal or was_internal or row.visibility == Visibility.INTERNAL
+        add_records(
+            session,
+            workspace_id=row.workspace_id,
+            node_type=type(row).__name__,
+            node_id=row.id,
+            action="updated",
+            actor_id=principal.user_id,
+            internal=hidden,
+            changes=fields,
+        )
+        record_change(
+            session,
+            workspace_id=row.workspace_id,
+            node=row,
+            action="updated",
+            actor_id=principal.user_id,
+            fields=sorted(fields),
+            internal=hidden,
+        )
+    await session.flush()
+
+
+# --- contacts -------------------------------------------------------------------------------
+
+
+async def _visible_contact(
+    session: AsyncSession, principal: Principal, contact_id: uuid.UUID, field: str = "id"
+) -> Contact:
+    row = (await get_contacts(session, principal=principal, ids=[contact_id])).get(contact_id)
+    if row is None:
+        raise UserError(field, "Not found.", ErrorCode.NOT_FOUND)
+    return row
+
+
+async def create_contact(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    name: str,
+    buying_role: BuyingRole,
+    title: str = "",
+    email: str = "",
+    influence: int = 3,
+    reports_to_id: uuid.UUID | None = None,
+    location_id: uuid.UUID | None = None,
+    stance: Stance | None = None,
+    stance_visibility: Visibility | None = None,
+    visibility: Visibility | None = None,
+) -> Contact:
+    require(principal, workspace_id, EDIT)
+    _check_stance_rights(principal, workspace_id, stance, stance_visibility, Visibility.INTERNAL)
+    row = Contact(
+        workspace_id=workspace_id,
+        name=_text(name, "name", 200, required=True),
+        title=_text(title, "title", 200),
+        email=_email(email),
+        buying_role=buying_role,
+        influence=_scale(influence, "influence"),
+        reports_to_id=reports_to_id
+        and (await _manager(session, principal, workspace_id, reports_to_id)).id,
+        location_id=location_id and await _location(session, principal, workspace_id, location_id),
+        stance=stance or Stance.UNKNOWN,
+        stance_visibility=stance_visibility or Visibility.INTERNAL,
+        visibility=editing.initial_visibility(
+            principal, workspace_id, visibility, Visibility.SHARED
+        ),
+    )
+    return await editing.create(session, principal=principal, row=row)
+
+
+async def update_contact(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    contact_id: uuid.UUID,
+    version: int,
+    name: str | None = None,
+    title: str | None = None,
+    email: str | None = None,
+    buying_role: BuyingRole | None = None,
+    influence: int | None = None,
+    reports_to_id: uuid.UUID | Keep | None = KEEP,
+    location_id: uuid.UUID | Keep | None = KEEP,
+    stance: Stance | None = None,
+    stance_visibility: Visibility | None = None,
+    visibility: Visibility | None = None,
+) -> Contact:
+    row = await _visible_contact(session, principal, contact_id)
+    # Every refusal before anything changes.
+    require(principal, row.workspace_id, EDIT)
+    _check_stance_rights(
+        principal, row.workspace_id, stance, stance_visibility, row.stance_visibility
+    )
+    if visibility is not None and visibility != row.visibility:
+        require(principal, row.workspace_id, Permission.VISIBILITY_MANAGE)
+    if row.version != version:
+        raise Conflict(row)
+    values = {
+        "name": _text(name, "name", 200, required=True),
+        "title": _text(title, "title", 200),
+        "email": _email(email),
+        "buying_role": buying_role,
+        "influence": _scale(influence, "influence"),
+    }
+    extra: dict[str, tuple[Any, bool]] = {}
+    if not isinstance(reports_to_id, Keep) and reports_to_id != row.reports_to_id:
+        new = reports_to_id and await _manager(
+            session, principal, row.workspace_id, reports_to_id, row.id
+        )
+        old = row.reports_to_id and await session.get(Contact, row.reports_to_id)
+        # null from someone who cannot see the manager is what they were shown: no change.
+        if new or not (old and not editing.can_see(principal, old, READ)):
+            # A move from or to a hidden manager is told to the supplier alone.
+            hidden = any(m and m.visibility == Visibility.INTERNAL for m in (new, old))
+            extra["reports_to_id"] = (reports_to_id, hidden)
+    if not isinstance(location_id, Keep):
+        if location_id is not None:
+            await _location(session, principal, row.workspace_id, location_id)
+        extra["location_id"] = (location_id, False)
+    stance_after = stance_visibility or row.stance_visibility
+    if stance is not None:
+        # Public only while the stance is shared before and after.
+        shared = row.stance_visibility == stance_after == Visibility.SHARED
+        if shared:
+            values["stance"] = stance
+        else:
+            extra["stance"] = (stance, True)
+    if stance_visibility is not None:
+        extra["stance_visibility"] = (stance_visibility, True)
+    was_internal = row.visibility == Visibility.INTERNAL
+    staged = stage(row, extra)
+    await editing.update(
+        session, principal=principal, row=row, version=version, values=values, visibility=visibility
+    )
+    await trace(session, principal, row, staged, was_internal=was_internal)
+    if row.visibility == Visibility.INTERNAL and not was_internal:
+        await _hide_relationships(session, principal, row)
+    return row
+
+
+async def _hide_relationships(session: AsyncSession, principal: Principal, row: Contact) -> None:
+    """Hiding a contact hides its shared relationships too, so that no event or history
+    about them reaches the customer afterwards."""
+    shared = await session.scalars(
+        select(Relationship).where(
+            Relationship.contact_id == row.id, Relationship.visibility == Visibility.SHARED
+        )
+    )
+    for relationship in list(shared):
+        await editing.update(
+            session,
+            principal=principal,
+            row=relationship,
+            version=relationship.version,
+            values={},
+            visibility=Visibility.INTERNAL,
+        )
+
+
+async def delete_contact(
+    session: AsyncSession, *, principal: Principal, contact_id: uuid.UUID
+) -> uuid.UUID:
+    row = await _visible_contact(session, principal, contact_id)
+    require(principal, row.workspace_id, EDIT)
+    reports = list(await session.scalars(select(Contact).where(Contact.reports_to_id == row.id)))
+    if any(editing.can_see(principal, r, READ) for r in reports):
+        raise UserError(
+            "id", "Move or remove the people who report to this contact first.", ErrorCode.INVALID
+        )
+    # Someone the viewer cannot see moves up a level rather than block (and reveal itself).
+    for hidden in reports:
+        staged = stage(hidden, {"reports_to_id": (row.reports_to_id, True)})
+        await trace(session, principal, hidden, staged, was_internal=True)
+    # Its relationships go with it, each with its own (internal) history and event.
+    for relationship in await session.scalars(
+        select(Relationship).where(Relationship.contact_id == row.id)
+    ):
+        await editing.delete(session, principal=principal, row=relationship)
+    await editing.delete(session, principal=principal, row=row)
+    return contact_id
+
+
+# --- relationships --------------------------------------------------------------------------
+
+
+async def _supplier_member(
+    session: AsyncSession, workspace_id: uuid.UUID, user_id: uuid.UUID
+) -> uuid.UUID:
+    supplier_roles = [role for role in Role if role.side == Side.SUPPLIER]
+    member = await session.scalar(
+        select(Membership.id).where(
+            Membership.workspace_id == workspace_id,
+            Membership.user_id == user_id,
+            Membership.role.in_(supplier_roles),
+        )
+    )
+    if member is None:
+        raise UserError(
+            "supplierUserId",
+            "Choose a supplier-side member of this workspace.",
+            ErrorCode.INVALID,
+        )
+    return user_id
+
+
+def _shareable(contact: Contact, visibility: Visibility) -> None:
+    if visibility == Visibility.SHARED and contact.visibility == Visibility.INTERNAL:
+        raise UserError(
+            "visibility", "Share the contact before sharing its relationships.", ErrorCode.INVALID
+        )
+
+
+async def create_relationship(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    contact_id: uuid.UUID,
+    supplier_user_id: uuid.UUID,
+    strength: int = 3,
+    last_interaction: date | None = None,
+    notes: str = "",
+    visibility: Visibility | None = None,
+) -> Relationship:
+    contact = await _visible_contact(session, principal, contact_id, "contactId")
+    require_supplier_edit(principal, contact.workspace_id)
+    chosen = editing.initial_visibility(
+        principal, contact.workspace_id, visibility, Visibility.INTERNAL
+    )
+    _shareable(contact, chosen)
+    row = Relationship(
+        workspace_id=contact.workspace_id,
+        contact_id=contact.id,
+        supplier_user_id=await _supplier_member(session, contact.workspace_id, supplier_user_id),
+        strength=_scale(strength, "strength"),
+        last_interaction=_interaction(last_interaction),
+        notes=_text(notes, "notes", 2000),
+        visibility=chosen,
+    )
+    duplicate = await session.scalar(
+        select(Relationship.id).where(
+            Relationship.contact_id == contact.id,
+            Relationship.supplier_user_id == supplier_user_id,
+        )
+    )
+    if duplicate is not None:
+        raise _duplicate()
+    try:
+        return await editing.create(session, principal=principal, row=row)
+    except IntegrityError as exc:  # a simultaneous twin; the request rolls back
+        raise _duplicate() from exc
+
+
+def _duplicate() -> UserError:
+    return UserError(
+        "supplierUserId", "This person's relationship is already on the map.", ErrorCode.DUPLICATE
+    )
+
+
+async def _editable_relationship(
+    session: AsyncSession, principal: Principal, relationship_id: uuid.UUID
+) -> Relationship:
+    row = (await get_relationships(session, principal=principal, ids=[relationship_id])).get(
+        relationship_id
+    )
+    if row is None:
+        raise NotFound()
+    require_supplier_edit(principal, row.workspace_id)
+    return row
+
+
+async def update_relationship(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    relationship_id: uuid.UUID,
+    version: int,
+    strength: int | None = None,
+    last_interaction: date | Keep | None = KEEP,
+    notes: str | None = None,
+    visibility: Visibility | None = None,
+) -> Relationship:
+    row = await _editable_relationship(session, principal, relationship_id)
+    if row.version != version:
+        raise Conflict(row)
+    if visibility is not None and visibility != row.visibility:
+        require(principal, row.workspace_id, Permission.VISIBILITY_MANAGE)
+        _shareable(await _visible_contact(session, principal, row.contact_id), visibility)
+    values = {"strength": _scale(strength, "strength"), "notes": _text(notes, "notes", 2000)}
+    extra: dict[str, tuple[Any, bool]] = {}
+    if not isinstance(last_interaction, Keep):
+        extra["last_interaction"] = (_interaction(last_interaction), False)
+    was_internal = row.visibility == Visibility.INTERNAL
+    staged = stage(row, extra)
+    await editing.update(
+        session, principal=principal, row=row, version=version, values=values, visibility=visibility
+    )
+    await trace(session, principal, row, staged, was_internal=was_internal)
+    return row
+
+
+async def delete_relationship(
+    session: AsyncSession, *, principal: Principal, relationship_id: uuid.UUID
+) -> uuid.UUID:
+    row = await _editable_relationship(session, principal, relationship_id)
+    await editing.delete(session, principal=principal, row=row)
+    return relationship_id
