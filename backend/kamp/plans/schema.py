@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import strawberry
 
-from kamp.accounts.types import Side
 from kamp.errors import BadRequest, ErrorCode, UserError
 from kamp.graphql.context import Info
-from kamp.graphql.elements import Visibility
-from kamp.graphql.errors import UserErrorType, mutate, service_mutation
+from kamp.graphql.errors import mutate, service_mutation
 from kamp.graphql.relay import (
     Connection,
     connection,
@@ -24,19 +20,39 @@ from kamp.graphql.relay import (
 )
 from kamp.pagination import PageArgs
 from kamp.plans import elements, loaders, service
+from kamp.plans.inputs import (
+    AccountPlanPayload,
+    AddPlanCommentInput,
+    ContingencyPlanPayload,
+    CreateAccountPlanInput,
+    CreateInitiativeInput,
+    CreateMeasureInput,
+    CreateObjectiveInput,
+    CreateSwotEntryInput,
+    DecideAccountPlanInput,
+    DeletePlanElementPayload,
+    InitiativePayload,
+    MeasurePayload,
+    ObjectivePayload,
+    PlanCommentPayload,
+    PlanIdInput,
+    PlanVersionInput,
+    SetContingencyPlanInput,
+    SwotEntryPayload,
+    UpdateAccountPlanInput,
+    UpdateInitiativeInput,
+    UpdateMeasureInput,
+    UpdateObjectiveInput,
+    UpdateSwotEntryInput,
+)
 from kamp.plans.types import (
     AccountPlanNode,
     ContingencyPlanNode,
-    Decision,
     InitiativeNode,
     MeasureNode,
     ObjectiveNode,
-    ObjectiveStatus,
     PlanCommentNode,
-    PlanStage,
     SwotEntryNode,
-    SwotKind,
-    TeamKind,
 )
 
 
@@ -59,196 +75,6 @@ class PlansQuery:
             page=page,
         )
         return connection(result, AccountPlanNode.of)
-
-
-# --- inputs and payloads ------------------------------------------------------------------
-
-
-@strawberry.input
-class CreateAccountPlanInput:
-    workspace_id: strawberry.ID
-    period: str
-    title: str
-    stage: PlanStage = PlanStage.PRE_SALES  # type: ignore[valid-type]
-    summary: str = ""
-
-
-@strawberry.input
-class UpdateAccountPlanInput:
-    id: strawberry.ID
-    version: int
-    title: str | None = None
-    stage: PlanStage | None = None  # type: ignore[valid-type]
-    summary: str | None = None
-
-
-@strawberry.input
-class PlanVersionInput:
-    id: strawberry.ID
-    version: int
-
-
-@strawberry.input
-class PlanIdInput:
-    id: strawberry.ID
-
-
-@strawberry.input
-class DecideAccountPlanInput:
-    id: strawberry.ID
-    decision: Decision  # type: ignore[valid-type]
-    comment: str = ""
-
-
-@strawberry.type
-class AccountPlanPayload:
-    plan: AccountPlanNode | None = None
-    errors: list[UserErrorType] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class CreateObjectiveInput:
-    plan_id: strawberry.ID
-    side: Side  # type: ignore[valid-type]
-    title: str
-    description: str = ""
-    owner_id: strawberry.ID | None = None
-    status: ObjectiveStatus = ObjectiveStatus.NOT_STARTED  # type: ignore[valid-type]
-    due_date: date | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
-
-
-@strawberry.input
-class UpdateObjectiveInput:
-    id: strawberry.ID
-    version: int
-    title: str | None = None
-    description: str | None = None
-    owner_id: strawberry.ID | None = None
-    status: ObjectiveStatus | None = None  # type: ignore[valid-type]
-    due_date: date | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
-
-
-@strawberry.type
-class ObjectivePayload:
-    objective: ObjectiveNode | None = None
-    errors: list[UserErrorType] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class CreateMeasureInput:
-    objective_id: strawberry.ID
-    name: str
-    target: Decimal
-    current: Decimal = Decimal(0)
-    unit: str = ""
-    visibility: Visibility | None = None  # type: ignore[valid-type]
-
-
-@strawberry.input
-class UpdateMeasureInput:
-    id: strawberry.ID
-    version: int
-    name: str | None = None
-    target: Decimal | None = None
-    current: Decimal | None = None
-    unit: str | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
-
-
-@strawberry.type
-class MeasurePayload:
-    measure: MeasureNode | None = None
-    errors: list[UserErrorType] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class CreateSwotEntryInput:
-    plan_id: strawberry.ID
-    kind: SwotKind  # type: ignore[valid-type]
-    text: str
-    visibility: Visibility | None = None  # type: ignore[valid-type]
-
-
-@strawberry.input
-class UpdateSwotEntryInput:
-    id: strawberry.ID
-    version: int
-    kind: SwotKind | None = None  # type: ignore[valid-type]
-    text: str | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
-
-
-@strawberry.type
-class SwotEntryPayload:
-    entry: SwotEntryNode | None = None
-    errors: list[UserErrorType] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class CreateInitiativeInput:
-    plan_id: strawberry.ID
-    title: str
-    team: TeamKind  # type: ignore[valid-type]
-    description: str = ""
-    owner_id: strawberry.ID | None = None
-    value_estimate: Decimal | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
-
-
-@strawberry.input
-class UpdateInitiativeInput:
-    id: strawberry.ID
-    version: int
-    title: str | None = None
-    team: TeamKind | None = None  # type: ignore[valid-type]
-    description: str | None = None
-    owner_id: strawberry.ID | None = None
-    value_estimate: Decimal | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
-
-
-@strawberry.type
-class InitiativePayload:
-    initiative: InitiativeNode | None = None
-    errors: list[UserErrorType] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class SetContingencyPlanInput:
-    plan_id: strawberry.ID
-    version: int | None = strawberry.field(default=None, description="Required once it exists.")
-    revenue_at_risk: Decimal | None = None
-    trigger: str | None = None
-    response: str | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
-
-
-@strawberry.type
-class ContingencyPlanPayload:
-    contingency: ContingencyPlanNode | None = None
-    errors: list[UserErrorType] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class AddPlanCommentInput:
-    plan_id: strawberry.ID
-    target_id: strawberry.ID = strawberry.field(description="The plan or one of its elements.")
-    text: str
-    visibility: Visibility | None = None  # type: ignore[valid-type]
-
-
-@strawberry.type
-class PlanCommentPayload:
-    comment: PlanCommentNode | None = None
-    errors: list[UserErrorType] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class DeletePlanElementPayload:
-    deleted_id: strawberry.ID | None = None
-    errors: list[UserErrorType] = strawberry.field(default_factory=list)
 
 
 def _owner(value: strawberry.ID | None) -> uuid.UUID | None:
