@@ -15,9 +15,9 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.accounts.models import KeyAccount, Role, Side
+from kamp.auth.oauth.adapters import hash_client_secret
 from kamp.auth.oauth.models import OAuthClient, OAuthClientUse, OAuthRefreshToken
 from kamp.auth.oauth.scopes import IDENTITY_SCOPES, parse_scope, unknown_scopes
-from kamp.auth.oauth.server import hash_client_secret
 from kamp.auth.policy import Permission, org_permissions
 from kamp.auth.principal import Principal
 from kamp.db import utcnow

@@ -19,9 +19,10 @@ from starlette.routing import Route
 
 from kamp.accounts.models import Organization
 from kamp.auth.csrf import SESSION_COOKIE
+from kamp.auth.oauth.adapters import KampRequest, KampUser
 from kamp.auth.oauth.keys import ALGORITHM
 from kamp.auth.oauth.scopes import CATALOGUE, parse_scope
-from kamp.auth.oauth.server import KampAuthorizationServer, KampRequest, KampUser
+from kamp.auth.oauth.server import KampAuthorizationServer
 from kamp.auth.service import user_for_session
 from kamp.db import transaction
 from kamp.runtime import Runtime
