@@ -236,6 +236,9 @@ const WORKSPACE = `query Workspace($id: ID!) {
     members(first: 100) { nodes { id role title side user { displayName email } } }
     locations(first: 100) { nodes { id kind name city parent { id } } }
   } }
+  accountPlans(workspaceId: $id, first: 20) {
+    nodes { id period revision title status stage }
+  }
 }`;
 
 async function workspacePage(isCurrent, id) {
@@ -268,9 +271,100 @@ async function workspacePage(isCurrent, id) {
     ws.description && el("p", { class: "lead" }, ws.description),
     el("dl", { class: "facts" },
       facts.map(([term, value]) => el("div", {}, el("dt", {}, term), el("dd", {}, value)))),
+    plansSection(data.accountPlans?.nodes ?? []),
     membersSection(ws.members.nodes),
     locationsSection(ws.locations.nodes),
     ws.viewerPermissions.includes("members:invite") && inviteSection(id));
+}
+
+function plansSection(plans) {
+  return el("section", { class: "section", "aria-labelledby": "plans-h" },
+    el("h2", { id: "plans-h" }, "Account plans"),
+    el("div", { class: "card" }, plans.length === 0
+      ? el("p", { class: "empty" }, "No plan yet. The KAM drafts the first one.")
+      : el("ul", { class: "people" }, plans.map((plan) => el("li", {},
+        el("a", { href: `#/plan/${encodeURIComponent(plan.id)}` },
+          `${plan.title} (${plan.period}${plan.revision > 1 ? `, revision ${plan.revision}` : ""})`),
+        el("span", { class: "person__role" },
+          `${humanize(plan.status)} · ${humanize(plan.stage)}`))))));
+}
+
+// Decimals arrive as strings ("2.4000"): show them as people write numbers.
+const amount = (value) => Number(value).toLocaleString("en-US", { maximumFractionDigits: 2 });
+
+// Elements marked INTERNAL reach supplier users only; the badge says so at a glance.
+const visibilityBadge = (item) =>
+  item.visibility === "INTERNAL" && badge("Internal", "badge--internal");
+
+const PLAN = `query Plan($id: ID!) {
+  viewer { user { displayName } organization { name } }
+  node(id: $id) { ... on AccountPlan {
+    id title period revision status stage summary
+    objectives(first: 100) { nodes { id title side status visibility owner { displayName }
+      measures { name target current unit progressPct visibility } } }
+    swot(first: 100) { nodes { id kind text visibility } }
+    initiatives(first: 100) { nodes { id title team visibility owner { displayName } } }
+    contingency { revenueAtRisk trigger response visibility }
+    approvals { side decision comment approver { displayName } }
+  } }
+}`;
+
+async function planPage(isCurrent, id) {
+  loading("the plan");
+  let data;
+  try {
+    data = await graphql(PLAN, { id });
+  } catch (error) {
+    if (!isCurrent()) return;
+    if (error.code === "UNAUTHENTICATED") return signInPage("Sign in to open this plan.");
+    if (error.code !== "BAD_USER_INPUT" && error.code !== "NOT_FOUND") throw error;
+    data = { viewer: null, node: null };
+  }
+  if (!isCurrent()) return;
+  if (data.viewer) setSession(data.viewer);
+  const plan = data.node;
+  if (!plan?.title) {
+    return render("Not found", heading("Plan not found"),
+      el("p", {}, "This plan does not exist, or it is not shared with you."), el("p", {}, homeLink()));
+  }
+  const section = (id, title, items, empty) =>
+    el("section", { class: "section", "aria-labelledby": id }, el("h2", { id }, title),
+      el("div", { class: "card" }, items.length ? items : el("p", { class: "empty" }, empty)));
+  const objectives = plan.objectives.nodes.map((o) => el("article", { class: "objective" },
+    el("h3", {}, o.title, " ", visibilityBadge(o)),
+    el("p", { class: "meta" }, [humanize(o.side) + " objective", humanize(o.status),
+      o.owner && `owner: ${o.owner.displayName}`].filter(Boolean).join(" · ")),
+    o.measures.length > 0 && el("ul", { class: "measures" }, o.measures.map((m) => el("li", {},
+      el("span", {}, `${m.name}: ${amount(m.current)} of ${amount(m.target)} ${m.unit}`,
+        m.progressPct !== null && el("span", { class: "muted" }, ` (${m.progressPct}%)`),
+        " ", visibilityBadge(m)))))));
+  const swot = ["STRENGTH", "WEAKNESS", "OPPORTUNITY", "THREAT"].map((kind) => {
+    const entries = plan.swot.nodes.filter((e) => e.kind === kind);
+    return entries.length > 0 && el("div", {}, el("h3", {}, humanize(kind)),
+      el("ul", { class: "measures" },
+        entries.map((e) => el("li", {}, el("span", {}, e.text, " ", visibilityBadge(e))))));
+  }).filter(Boolean);
+  const initiatives = plan.initiatives.nodes.map((i) => el("p", {}, i.title,
+    el("span", { class: "muted" }, ` · ${humanize(i.team)}${i.owner ? ` · ${i.owner.displayName}` : ""}`),
+    " ", visibilityBadge(i)));
+  const c = plan.contingency;
+  const approvals = plan.approvals.map((a) => el("p", {},
+    `${humanize(a.side)}: ${humanize(a.decision)} by ${a.approver?.displayName ?? "someone"}`,
+    a.comment && el("span", { class: "muted" }, ` · “${a.comment}”`)));
+  render(plan.title,
+    el("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, homeLink("← All workspaces")),
+    heading(plan.title),
+    el("p", { class: "meta" },
+      `${plan.period} · revision ${plan.revision} · ${humanize(plan.status)} · ${humanize(plan.stage)}`),
+    plan.summary && el("p", { class: "lead" }, plan.summary),
+    section("objectives-h", "Objectives", objectives, "No objectives yet."),
+    section("swot-h", "SWOT", swot, "No SWOT entries yet."),
+    section("initiatives-h", "Initiatives", initiatives, "No initiatives yet."),
+    c && section("contingency-h", "Contingency plan", [
+      el("p", {}, `Revenue at risk: ${amount(c.revenueAtRisk)} `, visibilityBadge(c)),
+      c.trigger && el("p", {}, `Trigger: ${c.trigger}`),
+      c.response && el("p", {}, `Response: ${c.response}`)], ""),
+    section("approvals-h", "Approvals", approvals, "No decisions yet."));
 }
 
 function membersSection(members) {
@@ -379,9 +473,10 @@ async function route() {
   const current = ++navigation;
   const isCurrent = () => current === navigation;
   const path = location.hash.replace(/^#/, "").split("?")[0] || "/";
-  const [, page, param] = path.match(/^\/(workspace|invitation)\/(.+)$/) ?? [];
+  const [, page, param] = path.match(/^\/(workspace|invitation|plan)\/(.+)$/) ?? [];
   try {
     if (page === "workspace") await workspacePage(isCurrent, decodeURIComponent(param));
+    else if (page === "plan") await planPage(isCurrent, decodeURIComponent(param));
     else if (page === "invitation") await invitationPage(isCurrent, decodeURIComponent(param));
     else if (path === "/") await homePage(isCurrent);
     else render("Not found", heading("Page not found"), el("p", {}, homeLink()));
