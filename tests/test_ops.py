@@ -114,3 +114,28 @@ def test_cli_migrates_and_seeds_once(tmp_path: Path):
     down = _kamp("db", "downgrade", "base", env=env)
     assert down.returncode == 0, down.stderr
     assert _kamp("db", "downgrade", env=env).returncode != 0
+
+
+def test_cli_worker_starts_on_redis_and_stops_cleanly(database_url):
+    """`kamp worker` connects to Redis, registers the tasks and their schedule, and stops on
+    SIGTERM; without KAMP_REDIS_URL it explains why it cannot run."""
+    import signal
+    import time
+
+    from tests.conftest import REDIS_URL
+
+    refused = _kamp("worker", env={"KAMP_REDIS_URL": ""})
+    assert refused.returncode != 0 and "KAMP_REDIS_URL" in refused.stderr
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "kamp.cli", "worker"],
+        cwd=ROOT,
+        env={**os.environ, "KAMP_REDIS_URL": REDIS_URL, "KAMP_DATABASE_URL": database_url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    time.sleep(3)
+    worker.send_signal(signal.SIGTERM)
+    output, _ = worker.communicate(timeout=20)
+    assert "deliver_mail" in output and "notify_deviations" in output, output
+    assert worker.returncode == 0, output
