@@ -139,3 +139,16 @@ def test_cli_worker_starts_on_redis_and_stops_cleanly(database_url):
     output, _ = worker.communicate(timeout=20)
     assert "deliver_mail" in output and "notify_deviations" in output, output
     assert worker.returncode == 0, output
+
+
+async def test_sql_statements_are_counted_per_request(client, world):
+    """The count that the benchmark and the access log rely on (hidden in production)."""
+    response = await client.get("/healthz")
+    assert response.headers["x-sql-statements"] == "0"
+    await client.post("/auth/login", json={"email": world.admin.email, "password": "wrong-wrong"})
+    response = await client.post("/graphql", json={"query": "{ viewer { side } }"})
+    assert response.headers["x-sql-statements"] == "0"  # anonymous: no session to look up
+    production = create_app(
+        replace(Settings(), env="production", secret_key="x" * 40, base_url="https://k.example")
+    )
+    assert production.user_middleware[0].kwargs == {"expose_sql_count": False}
