@@ -230,3 +230,25 @@ async def test_profile_and_concentration(world, clients, runtime):
         buyer, UPDATE_ACCOUNT, {"input": {"id": account, "version": 2, "industry": "X"}}
     )
     assert error_codes(refused) == ["FORBIDDEN"]
+
+
+async def test_a_token_needs_a_read_scope_for_the_selection_model(world, clients, runtime, client):
+    from kamp.auth.oauth.clients import ClientKind
+    from tests.auth.oauth_support import bearer_gql, make_client, token_request
+
+    await _setup(await clients.as_user(world.admin.email))
+    for scopes, allowed in ((("accounts:write",), False), (("accounts:read",), True)):
+        machine = await make_client(
+            runtime,
+            world.admin,
+            kind=ClientKind.MACHINE,
+            scopes=scopes,
+            confidential=True,
+            role=Role.SUPPLIER_MEMBER,
+        )
+        token = (await token_request(client, machine, grant_type="client_credentials")).json()
+        result = await bearer_gql(client, token["access_token"], "{ selectionCriteria { name } }")
+        if allowed:
+            assert len(result["data"]["selectionCriteria"]) == 3
+        else:
+            assert error_codes(result) == ["FORBIDDEN"]

@@ -23,7 +23,7 @@ from kamp.accounts.models import (
     Workspace,
 )
 from kamp.accounts.service import can_read_internal, check_version, get_key_accounts
-from kamp.auth.policy import Permission, org_permissions
+from kamp.auth.policy import Permission, org_permissions, scopes_allow
 from kamp.auth.principal import Principal
 from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
@@ -34,7 +34,10 @@ TWO_PLACES = Decimal("0.01")
 
 
 def _supplier(principal: Principal) -> uuid.UUID:
-    if principal.side != Side.SUPPLIER:
+    """Reading the supplier's selection model: its people, or tokens allowed its internal view."""
+    if principal.side != Side.SUPPLIER or not scopes_allow(
+        principal, Permission.ACCOUNT_INTERNAL_READ
+    ):
         raise Forbidden()
     return principal.organization_id
 

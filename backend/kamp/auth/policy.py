@@ -127,6 +127,11 @@ def _narrow(principal: Principal, granted: frozenset[Permission]) -> frozenset[P
     return granted & allowed
 
 
+def scopes_allow(principal: Principal, permission: Permission) -> bool:
+    """Whether the principal's token scopes (if any) leave this permission open."""
+    return bool(_narrow(principal, frozenset({permission})))
+
+
 def require_principal(principal: Principal | None) -> Principal:
     if principal is None:
         raise Unauthenticated()
