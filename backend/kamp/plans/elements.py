@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import editing
 from kamp.accounts.models import Side
-from kamp.auth.policy import Permission, require
+from kamp.auth.policy import Permission
 from kamp.auth.principal import Principal
 from kamp.db import Visibility, WorkspaceElement
-from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
+from kamp.errors import ErrorCode, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.plans.models import (
     ContingencyPlan,
@@ -28,10 +28,8 @@ from kamp.plans.models import (
     ObjectiveStatus,
     PlanComment,
     SwotEntry,
-    SwotKind,
-    TeamKind,
 )
-from kamp.plans.service import get_plans, plan_for_edit, workspace_member
+from kamp.plans.service import plan_for_edit, workspace_member
 
 E = TypeVar("E", bound=WorkspaceElement)
 MAX_MEASURES = 20  # per objective: the plan page shows them all, so the list stays bounded
@@ -126,7 +124,7 @@ async def contingency_by_plan(
 # --- validation -----------------------------------------------------------------------------
 
 
-def _text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
+def clean_text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
     if value is None:
         return None
     value = value.strip()
@@ -137,7 +135,9 @@ def _text(value: str | None, field: str, limit: int, *, required: bool = False) 
     return value
 
 
-def _amount(value: Decimal | None, field: str, *, allow_negative: bool = False) -> Decimal | None:
+def clean_amount(
+    value: Decimal | None, field: str, *, allow_negative: bool = False
+) -> Decimal | None:
     if value is None:
         return None
     try:
@@ -149,7 +149,7 @@ def _amount(value: Decimal | None, field: str, *, allow_negative: bool = False) 
     return value
 
 
-async def _owner(
+async def workspace_owner(
     session: AsyncSession, workspace_id: uuid.UUID, owner_id: uuid.UUID | None
 ) -> uuid.UUID | None:
     if owner_id is None:
@@ -161,7 +161,7 @@ async def _owner(
     return owner_id
 
 
-async def _editable(
+async def editable(
     session: AsyncSession, principal: Principal, model: type[E], element_id: uuid.UUID
 ) -> tuple[E, Any]:
     """An element the principal may see and edit, and its plan (which must be a draft)."""
@@ -170,12 +170,12 @@ async def _editable(
     )
     if row is None:
         raise NotFound()
-    plan_id = row.plan_id if hasattr(row, "plan_id") else await _plan_of_measure(session, row)
+    plan_id = row.plan_id if hasattr(row, "plan_id") else await plan_of_measure(session, row)
     plan = await plan_for_edit(session, principal, plan_id)
     return row, plan
 
 
-async def _plan_of_measure(session: AsyncSession, measure: Any) -> uuid.UUID:
+async def plan_of_measure(session: AsyncSession, measure: Any) -> uuid.UUID:
     return await session.scalar(
         select(Objective.plan_id).where(Objective.id == measure.objective_id)
     )  # type: ignore[return-value]
@@ -205,9 +205,9 @@ async def create_objective(
         workspace_id=plan.workspace_id,
         plan_id=plan.id,
         side=side,
-        title=_text(title, "title", 300, required=True),
-        description=_text(description, "description", 10_000) or "",
-        owner_id=await _owner(session, plan.workspace_id, owner_id),
+        title=clean_text(title, "title", 300, required=True),
+        description=clean_text(description, "description", 10_000) or "",
+        owner_id=await workspace_owner(session, plan.workspace_id, owner_id),
         status=status,
         due_date=due_date,
         position=position or 0,
@@ -231,16 +231,16 @@ async def update_objective(
     due_date: date | None = None,
     visibility: Visibility | None = None,
 ) -> Objective:
-    row, plan = await _editable(session, principal, Objective, objective_id)
+    row, plan = await editable(session, principal, Objective, objective_id)
     await editing.update(
         session,
         principal=principal,
         row=row,
         version=version,
         values={
-            "title": _text(title, "title", 300, required=True),
-            "description": _text(description, "description", 10_000),
-            "owner_id": await _owner(session, plan.workspace_id, owner_id),
+            "title": clean_text(title, "title", 300, required=True),
+            "description": clean_text(description, "description", 10_000),
+            "owner_id": await workspace_owner(session, plan.workspace_id, owner_id),
             "status": status,
             "due_date": due_date,
         },
@@ -252,7 +252,7 @@ async def update_objective(
 async def delete_element(
     session: AsyncSession, *, principal: Principal, model: type[Any], element_id: uuid.UUID
 ) -> uuid.UUID:
-    row, _plan = await _editable(session, principal, model, element_id)
+    row, _plan = await editable(session, principal, model, element_id)
     await editing.delete(session, principal=principal, row=row)
     return element_id
 
@@ -271,7 +271,7 @@ async def create_measure(
     unit: str = "",
     visibility: Visibility | None = None,
 ) -> Measure:
-    objective, plan = await _editable(session, principal, Objective, objective_id)
+    objective, plan = await editable(session, principal, Objective, objective_id)
     count = await session.scalar(
         select(func.count()).select_from(Measure).where(Measure.objective_id == objective.id)
     )
@@ -288,10 +288,10 @@ async def create_measure(
     row = Measure(
         workspace_id=plan.workspace_id,
         objective_id=objective.id,
-        name=_text(name, "name", 200, required=True),
-        target=_amount(target, "target", allow_negative=True),
-        current=_amount(current, "current", allow_negative=True),
-        unit=_text(unit, "unit", 30) or "",
+        name=clean_text(name, "name", 200, required=True),
+        target=clean_amount(target, "target", allow_negative=True),
+        current=clean_amount(current, "current", allow_negative=True),
+        unit=clean_text(unit, "unit", 30) or "",
         visibility=editing.initial_visibility(principal, plan.workspace_id, visibility, default),
     )
     return await editing.create(session, principal=principal, row=row)
@@ -309,218 +309,18 @@ async def update_measure(
     unit: str | None = None,
     visibility: Visibility | None = None,
 ) -> Measure:
-    row, _plan = await _editable(session, principal, Measure, measure_id)
+    row, _plan = await editable(session, principal, Measure, measure_id)
     await editing.update(
         session,
         principal=principal,
         row=row,
         version=version,
         values={
-            "name": _text(name, "name", 200, required=True),
-            "target": _amount(target, "target", allow_negative=True),
-            "current": _amount(current, "current", allow_negative=True),
-            "unit": _text(unit, "unit", 30),
+            "name": clean_text(name, "name", 200, required=True),
+            "target": clean_amount(target, "target", allow_negative=True),
+            "current": clean_amount(current, "current", allow_negative=True),
+            "unit": clean_text(unit, "unit", 30),
         },
         visibility=visibility,
     )
     return row
-
-
-# --- SWOT, initiatives, contingency, comments ---------------------------------------------
-
-
-async def create_swot_entry(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    plan_id: uuid.UUID,
-    kind: SwotKind,
-    text: str,
-    visibility: Visibility | None = None,
-) -> SwotEntry:
-    plan = await plan_for_edit(session, principal, plan_id)
-    row = SwotEntry(
-        workspace_id=plan.workspace_id,
-        plan_id=plan.id,
-        kind=kind,
-        text=_text(text, "text", 2000, required=True),
-        visibility=editing.initial_visibility(
-            principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[SwotEntry]
-        ),
-    )
-    return await editing.create(session, principal=principal, row=row)
-
-
-async def update_swot_entry(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    entry_id: uuid.UUID,
-    version: int,
-    kind: SwotKind | None = None,
-    text: str | None = None,
-    visibility: Visibility | None = None,
-) -> SwotEntry:
-    row, _plan = await _editable(session, principal, SwotEntry, entry_id)
-    await editing.update(
-        session,
-        principal=principal,
-        row=row,
-        version=version,
-        values={"kind": kind, "text": _text(text, "text", 2000, required=True)},
-        visibility=visibility,
-    )
-    return row
-
-
-async def create_initiative(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    plan_id: uuid.UUID,
-    title: str,
-    team: TeamKind,
-    description: str = "",
-    owner_id: uuid.UUID | None = None,
-    value_estimate: Decimal | None = None,
-    visibility: Visibility | None = None,
-) -> Initiative:
-    plan = await plan_for_edit(session, principal, plan_id)
-    row = Initiative(
-        workspace_id=plan.workspace_id,
-        plan_id=plan.id,
-        title=_text(title, "title", 300, required=True),
-        team=team,
-        description=_text(description, "description", 10_000) or "",
-        owner_id=await _owner(session, plan.workspace_id, owner_id),
-        value_estimate=_amount(value_estimate, "valueEstimate"),
-        visibility=editing.initial_visibility(
-            principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[Initiative]
-        ),
-    )
-    return await editing.create(session, principal=principal, row=row)
-
-
-async def update_initiative(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    initiative_id: uuid.UUID,
-    version: int,
-    title: str | None = None,
-    team: TeamKind | None = None,
-    description: str | None = None,
-    owner_id: uuid.UUID | None = None,
-    value_estimate: Decimal | None = None,
-    visibility: Visibility | None = None,
-) -> Initiative:
-    row, plan = await _editable(session, principal, Initiative, initiative_id)
-    await editing.update(
-        session,
-        principal=principal,
-        row=row,
-        version=version,
-        values={
-            "title": _text(title, "title", 300, required=True),
-            "team": team,
-            "description": _text(description, "description", 10_000),
-            "owner_id": await _owner(session, plan.workspace_id, owner_id),
-            "value_estimate": _amount(value_estimate, "valueEstimate"),
-        },
-        visibility=visibility,
-    )
-    return row
-
-
-async def set_contingency(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    plan_id: uuid.UUID,
-    version: int | None,
-    revenue_at_risk: Decimal | None = None,
-    trigger: str | None = None,
-    response: str | None = None,
-    visibility: Visibility | None = None,
-) -> ContingencyPlan:
-    """The plan for losing the account: supplier-only to write, internal unless shared."""
-    plan = await plan_for_edit(session, principal, plan_id)
-    require(principal, plan.workspace_id, Permission.ACCOUNT_INTERNAL_READ)
-    row = await session.scalar(select(ContingencyPlan).where(ContingencyPlan.plan_id == plan.id))
-    values = {
-        "revenue_at_risk": _amount(revenue_at_risk, "revenueAtRisk"),
-        "trigger": _text(trigger, "trigger", 10_000),
-        "response": _text(response, "response", 10_000),
-    }
-    if row is None:
-        row = ContingencyPlan(
-            workspace_id=plan.workspace_id,
-            plan_id=plan.id,
-            **{k: v for k, v in values.items() if v is not None},
-            visibility=editing.initial_visibility(
-                principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[ContingencyPlan]
-            ),
-        )
-        return await editing.create(session, principal=principal, row=row)
-    if version is None:
-        raise UserError(
-            "version", "Say which version of the contingency plan you changed.", ErrorCode.REQUIRED
-        )
-    await editing.update(
-        session, principal=principal, row=row, version=version, values=values, visibility=visibility
-    )
-    return row
-
-
-async def add_comment(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    plan_id: uuid.UUID,
-    target_type: str,
-    target_id: uuid.UUID,
-    text: str,
-    visibility: Visibility | None = None,
-) -> PlanComment:
-    """A mentor (or any supplier role) comments on the plan or one of its elements, whatever
-    the plan's status: coaching goes on after approval too."""
-    if principal.user_id is None:
-        raise Forbidden("Comments are written by people, not by integrations.")
-    plan = (await get_plans(session, principal=principal, ids=[plan_id])).get(plan_id)
-    if plan is None:
-        raise NotFound()
-    require(principal, plan.workspace_id, Permission.PLAN_COMMENT)
-    models = {m.__name__: m for m in (Objective, Measure, SwotEntry, Initiative, ContingencyPlan)}
-    if target_type == "AccountPlan":
-        if target_id != plan.id:
-            raise UserError(
-                "targetId", "Comment on this plan or one of its parts.", ErrorCode.INVALID
-            )
-    else:
-        model = models.get(target_type)
-        target = (
-            (await get_elements(session, principal=principal, model=model, ids=[target_id])).get(
-                target_id
-            )
-            if model
-            else None
-        )
-        owner_plan = getattr(target, "plan_id", None)
-        if model is Measure and target is not None:
-            owner_plan = await _plan_of_measure(session, target)
-        if target is None or owner_plan != plan.id:
-            raise UserError(
-                "targetId", "Comment on this plan or one of its parts.", ErrorCode.NOT_FOUND
-            )
-    row = PlanComment(
-        workspace_id=plan.workspace_id,
-        plan_id=plan.id,
-        author_id=principal.user_id,
-        target_type=target_type,
-        target_id=target_id,
-        text=_text(text, "text", 4000, required=True),
-        visibility=editing.initial_visibility(
-            principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[PlanComment]
-        ),
-    )
-    return await editing.create(session, principal=principal, row=row)

@@ -19,7 +19,7 @@ from kamp.graphql.relay import (
     query_id,
 )
 from kamp.pagination import PageArgs
-from kamp.plans import elements, loaders, service
+from kamp.plans import elements, loaders, sections, service
 from kamp.plans.inputs import (
     AccountPlanPayload,
     AddPlanCommentInput,
@@ -268,7 +268,7 @@ class PlansMutation:
             field="entry",
             node=SwotEntryNode.of,
             decode=lambda: _plan(input.plan_id),
-            call=lambda s, p, **ids: elements.create_swot_entry(
+            call=lambda s, p, **ids: sections.create_swot_entry(
                 s, principal=p, kind=input.kind, text=input.text, visibility=input.visibility, **ids
             ),
         )
@@ -281,7 +281,7 @@ class PlansMutation:
             field="entry",
             node=SwotEntryNode.of,
             decode=lambda: {"entry_id": decode_id(input.id, "SwotEntry")},
-            call=lambda s, p, **ids: elements.update_swot_entry(
+            call=lambda s, p, **ids: sections.update_swot_entry(
                 s,
                 principal=p,
                 version=input.version,
@@ -302,7 +302,7 @@ class PlansMutation:
             field="initiative",
             node=InitiativeNode.of,
             decode=lambda: {**_plan(input.plan_id), "owner_id": _owner(input.owner_id)},
-            call=lambda s, p, **ids: elements.create_initiative(
+            call=lambda s, p, **ids: sections.create_initiative(
                 s,
                 principal=p,
                 title=input.title,
@@ -327,7 +327,7 @@ class PlansMutation:
                 "initiative_id": decode_id(input.id, "Initiative"),
                 "owner_id": _owner(input.owner_id),
             },
-            call=lambda s, p, **ids: elements.update_initiative(
+            call=lambda s, p, **ids: sections.update_initiative(
                 s,
                 principal=p,
                 version=input.version,
@@ -350,7 +350,7 @@ class PlansMutation:
             field="contingency",
             node=ContingencyPlanNode.of,
             decode=lambda: _plan(input.plan_id),
-            call=lambda s, p, **ids: elements.set_contingency(
+            call=lambda s, p, **ids: sections.set_contingency(
                 s,
                 principal=p,
                 version=input.version,
@@ -374,7 +374,7 @@ class PlansMutation:
             field="comment",
             node=PlanCommentNode.of,
             decode=decode,
-            call=lambda s, p, **ids: elements.add_comment(
+            call=lambda s, p, **ids: sections.add_comment(
                 s, principal=p, text=input.text, visibility=input.visibility, **ids
             ),
         )
