@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -17,6 +18,7 @@ import pytest
 from kamp.app import create_app
 from kamp.observability import JsonFormatter
 from kamp.settings import ROOT, Settings, SettingsError
+from tests.conftest import _postgres_database
 
 
 async def test_health_and_readiness(client):
@@ -104,8 +106,13 @@ def test_cli_export_schema_matches_committed_schema():
     assert result.stdout == committed, "schema.graphql is stale: run `make schema`"
 
 
-def test_cli_migrates_and_seeds_once(tmp_path: Path):
-    env = {"KAMP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'sub' / 'kamp.db'}"}
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_cli_migrates_and_seeds_once(tmp_path: Path, kind: str):
+    if kind == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'sub' / 'kamp.db'}"
+    else:
+        url = asyncio.run(_postgres_database(f"kamp_seed_{os.getpid()}", create=True))
+    env = {"KAMP_DATABASE_URL": url}
     assert _kamp("db", "upgrade", env=env).returncode == 0
     first = _kamp("seed", "--demo", env=env)
     second = _kamp("seed", "--demo", env=env)
@@ -114,6 +121,8 @@ def test_cli_migrates_and_seeds_once(tmp_path: Path):
     down = _kamp("db", "downgrade", "base", env=env)
     assert down.returncode == 0, down.stderr
     assert _kamp("db", "downgrade", env=env).returncode != 0
+    if kind == "postgresql":
+        asyncio.run(_postgres_database(f"kamp_seed_{os.getpid()}", create=False))
 
 
 def test_cli_worker_starts_on_redis_and_stops_cleanly(database_url):
