@@ -3,6 +3,9 @@ bearer token in connection_init, and what each subscriber may hear."""
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import AsyncExitStack
+
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
@@ -143,3 +146,32 @@ async def test_rolled_back_changes_are_never_announced(world, clients, runtime):
         assert stale["data"]["updateLocation"]["errors"] == [{"code": "CONFLICT"}]
         with pytest.raises(TimeoutError):
             await next_message(ws, timeout=0.5)
+
+
+async def test_waiting_subscribers_hold_no_database_connection(world, clients, runtime):
+    """Each event resolves its actor through the database; between events no subscriber may
+    keep a connection, or a few dozen open pages would exhaust the pool."""
+    kam = await clients.as_user(world.a.email(Role.KAM))
+    members = [
+        await clients.as_user(world.a.email(role))
+        for role in (Role.CUSTOMER_BUYER, Role.SUPPLIER_MEMBER, Role.MENTOR)
+    ]
+    async with serve(runtime.app) as host, AsyncExitStack() as stack:
+        sockets = [
+            await stack.enter_async_context(
+                subscription(
+                    host,
+                    world.a.workspace_gid,
+                    headers={"cookie": f"kamp_session={m.cookies['kamp_session']}"},
+                )
+            )
+            for m in members
+        ]
+        await _rename_site(kam, world, "Pool check")
+        for ws in sockets:
+            message = await next_message(ws)
+            assert message["payload"]["data"]["workspaceEvents"]["actor"]["email"] == world.a.email(
+                Role.KAM
+            )
+        await asyncio.sleep(0.2)
+        assert runtime.engine.pool.checkedout() == 0

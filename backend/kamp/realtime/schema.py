@@ -68,3 +68,6 @@ class RealtimeSubscription:
             if event.internal and not sees_internal:
                 continue
             yield WorkspaceEvent(event=event)
+            # Resolving the event's fields (its actor) may have opened a session: give the
+            # connection back to the pool while waiting, or subscribers would exhaust it.
+            await info.context.close()
