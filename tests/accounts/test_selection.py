@@ -196,42 +196,6 @@ async def test_who_scores_and_who_sees(world, clients, runtime, role):
     assert error_codes(other) == ["NOT_FOUND"]
 
 
-async def test_profile_and_concentration(world, clients, runtime):
-    from decimal import Decimal
-
-    from kamp.accounts.models import Organization
-
-    async with runtime.session_factory() as session:
-        supplier = await session.get(Organization, world.supplier.id)
-        supplier.annual_revenue = Decimal(40_000_000)
-        await session.commit()
-    kam = await clients.as_user(world.a.email(Role.KAM))
-    account = gid("KeyAccount", world.a.key_account.id)
-    result = await gql(
-        kam,
-        UPDATE_ACCOUNT,
-        {
-            "input": {
-                "id": account,
-                "version": 1,
-                "industry": "Building materials",
-                "annualSales": "3000000",
-            }
-        },
-    )
-    assert result["data"]["updateKeyAccount"]["errors"] == [], result
-    profile = (await gql(kam, PROFILE, {"id": account}))["data"]["node"]
-    assert profile["shareOfSupplierSales"] == 7.5 and profile["industry"] == "Building materials"
-    buyer = await clients.as_user(world.a.email(Role.CUSTOMER_BUYER))
-    seen = (await gql(buyer, PROFILE, {"id": account}))["data"]["node"]
-    assert seen["industry"] == "Building materials" and seen["annualSales"] is None
-    assert seen["shareOfSupplierSales"] is None
-    refused = await gql(
-        buyer, UPDATE_ACCOUNT, {"input": {"id": account, "version": 2, "industry": "X"}}
-    )
-    assert error_codes(refused) == ["FORBIDDEN"]
-
-
 async def test_a_token_needs_a_read_scope_for_the_selection_model(world, clients, runtime, client):
     from kamp.auth.oauth.clients import ClientKind
     from tests.auth.oauth_support import bearer_gql, make_client, token_request
@@ -252,3 +216,127 @@ async def test_a_token_needs_a_read_scope_for_the_selection_model(world, clients
             assert len(result["data"]["selectionCriteria"]) == 3
         else:
             assert error_codes(result) == ["FORBIDDEN"]
+
+
+DELETE_CRITERION = """mutation($input: SelectionCriterionIdInput!) { deleteSelectionCriterion(
+  input: $input) { deletedId errors { field code } } }"""
+HISTORY_COUNT = """query($id: ID!) { keyAccountSelection(keyAccountId: $id) { score tier
+  history(first: 100) { nodes { score } } } }"""
+
+
+async def _history(http, account: str) -> tuple[str | None, str, int]:
+    found = (await gql(http, HISTORY_COUNT, {"id": account}))["data"]["keyAccountSelection"]
+    return found["score"], found["tier"], len(found["history"]["nodes"])
+
+
+async def test_without_tiers_the_tier_stays_and_only_changes_are_recorded(world, clients):
+    admin = await clients.as_user(world.admin.email)
+    account = gid("KeyAccount", world.a.key_account.id)
+    result = await gql(admin, DEFINE, {"input": {"name": "Fit", "weight": "2"}})
+    fit = result["data"]["defineSelectionCriterion"]["criterion"]["id"]
+    # A first criterion gives every account a score (0: nothing scored yet); no tiers, so the
+    # tier stays as it was.
+    assert await _history(admin, account) == ("0.00", "STRATEGIC", 1)
+    score = {"input": {"keyAccountId": account, "criterionId": fit, "score": "6"}}
+    assert (await gql(admin, SCORE, score))["data"]["scoreKeyAccount"]["keyAccount"] == {
+        "score": "6.00",
+        "tier": "STRATEGIC",
+    }
+    assert await _history(admin, account) == ("6.00", "STRATEGIC", 2)
+    # Neither the same score again nor a weightless criterion moves anything: no new rows.
+    await gql(admin, SCORE, score)
+    await gql(admin, DEFINE, {"input": {"name": "Idle", "weight": "0"}})
+    assert await _history(admin, account) == ("6.00", "STRATEGIC", 2)
+    # The other account was re-scored once, when the first criterion came, and left alone since.
+    assert await _history(admin, gid("KeyAccount", world.b.key_account.id)) == (
+        "0.00",
+        "STRATEGIC",
+        1,
+    )
+
+
+async def test_criterion_changes_rescore_and_conflict_on_stale_versions(world, clients, runtime):
+    admin = await clients.as_user(world.admin.email)
+    criteria = await _setup(admin)
+    account = gid("KeyAccount", world.a.key_account.id)
+    for name, value in (("Revenue potential", "10"), ("Strategic fit", "5")):
+        variables = {"keyAccountId": account, "criterionId": criteria[name], "score": value}
+        await gql(admin, SCORE, {"input": variables})
+    assert (await _history(admin, account))[:2] == ("5.50", "Silver")  # (400 + 150) / 100
+    update = {"id": criteria["Strategic fit"], "version": 1, "weight": "60"}
+    assert (await gql(admin, UPDATE_CRITERION, {"input": update}))["data"][
+        "updateSelectionCriterion"
+    ]["criterion"] == {"weight": "60.00", "version": 2}
+    assert (await _history(admin, account))[:2] == ("5.38", "Silver")  # (400 + 300) / 130
+    before = await snapshot(runtime.session_factory)
+    stale = await gql(admin, UPDATE_CRITERION, {"input": {**update, "weight": "1"}})
+    assert stale["data"]["updateSelectionCriterion"] == {
+        "criterion": {"weight": "60.00", "version": 2},
+        "errors": [{"field": "version", "code": "CONFLICT"}],
+    }
+    rename = {"id": criteria["Strategic fit"], "version": 2, "name": "relationship"}
+    duplicate = await gql(admin, UPDATE_CRITERION, {"input": rename})
+    assert duplicate["data"]["updateSelectionCriterion"]["errors"] == [
+        {"field": "name", "code": "DUPLICATE"}
+    ]
+    assert await snapshot(runtime.session_factory) == before
+    deleted = await gql(admin, DELETE_CRITERION, {"input": {"id": criteria["Strategic fit"]}})
+    assert deleted["data"]["deleteSelectionCriterion"]["errors"] == []
+    assert (await _history(admin, account))[:2] == ("5.71", "Silver")  # 400 / 70
+    selection = await gql(admin, SELECTION, {"id": account})
+    assert [s["criterion"]["name"] for s in selection["data"]["keyAccountSelection"]["scores"]] == [
+        "Revenue potential",
+        "Relationship",
+    ]
+    # Raising the bar re-tiers every account at once.
+    tiers = [{"name": "Gold", "minScore": "5.5"}, {"name": "Bronze", "minScore": "0"}]
+    await gql(admin, TIERS, {"input": {"tiers": tiers}})
+    assert (await _history(admin, account))[:2] == ("5.71", "Gold")
+
+
+@pytest.mark.parametrize("role", list(Role))
+async def test_only_admins_change_or_delete_criteria(world, clients, runtime, role):
+    criteria = await _setup(await clients.as_user(world.admin.email))
+    http = await clients.as_user(world.a.email(role))
+    target = criteria["Relationship"]
+    before = await snapshot(runtime.session_factory)
+    changed = await gql(
+        http, UPDATE_CRITERION, {"input": {"id": target, "version": 1, "weight": "1"}}
+    )
+    assert error_codes(changed) == ["FORBIDDEN"], role
+    assert error_codes(await gql(http, DELETE_CRITERION, {"input": {"id": target}})) == [
+        "FORBIDDEN"
+    ]
+    assert await snapshot(runtime.session_factory) == before
+
+
+async def test_admins_score_any_account_a_kam_only_their_own(world, clients, runtime):
+    admin = await clients.as_user(world.admin.email)
+    criteria = await _setup(admin)
+    for account in (world.a, world.b):
+        variables = {
+            "keyAccountId": gid("KeyAccount", account.key_account.id),
+            "criterionId": criteria["Relationship"],
+            "score": "10",
+        }
+        result = await gql(admin, SCORE, {"input": variables})
+        assert result["data"]["scoreKeyAccount"]["keyAccount"]["score"] == "3.00"
+    other_kam = await clients.as_user(world.b.email(Role.KAM))
+    variables = {
+        "keyAccountId": gid("KeyAccount", world.a.key_account.id),
+        "criterionId": criteria["Relationship"],
+        "score": "0",
+    }
+    before = await snapshot(runtime.session_factory)
+    result = await gql(other_kam, SCORE, {"input": variables})
+    assert result["data"]["scoreKeyAccount"] == {
+        "keyAccount": None,
+        "errors": [{"field": "id", "code": "NOT_FOUND"}],
+    }
+    # A criterion ID that is not one of this supplier's answers like a missing one.
+    bogus = gid("SelectionCriterion", world.a.key_account.id)
+    result = await gql(admin, SCORE, {"input": {**variables, "criterionId": bogus}})
+    assert result["data"]["scoreKeyAccount"]["errors"] == [
+        {"field": "criterionId", "code": "NOT_FOUND"}
+    ]
+    assert await snapshot(runtime.session_factory) == before

@@ -185,8 +185,7 @@ async def recompute(
             score = (weighted / total_weight).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
         else:
             score = None
-        tier = next((t.name for t in tiers if score is not None and score >= t.min_score), None)
-        tier = tier or (tiers[-1].name if tiers else account.tier)
+        tier = _tier_for(score, tiers, account.tier)
         if score == account.score and tier == account.tier:
             continue
         session.add(
@@ -201,6 +200,17 @@ async def recompute(
         )
         account.score, account.tier = score, tier
     await session.flush()
+
+
+def _tier_for(score: Decimal | None, tiers: list[TierDefinition], current: str) -> str:
+    """The highest tier the score reaches. Without tiers the current tier stays; without a
+    score (no weighted criteria yet) a defined current tier stays, so a hand-set tier holds
+    until criteria exist; below every minimum, the lowest tier."""
+    if not tiers:
+        return current
+    if score is None:
+        return current if current in {t.name for t in tiers} else tiers[-1].name
+    return next((t.name for t in tiers if score >= t.min_score), tiers[-1].name)
 
 
 # --- writes ---------------------------------------------------------------------------------
@@ -256,7 +266,12 @@ async def update_criterion(
     criterion = await _own_criterion(session, principal, criterion_id)
     check_version(criterion, version)
     if name is not None:
-        criterion.name = _name(name, "name", 200)
+        name = _name(name, "name", 200)
+        # Checked here: the unique constraint would only fail at flush, as an unexpected error.
+        others = await list_criteria(session, principal=principal)
+        if any(c.name.lower() == name.lower() and c.id != criterion.id for c in others):
+            raise UserError("name", "A criterion of this name exists.", ErrorCode.DUPLICATE)
+        criterion.name = name
     if weight is not None:
         criterion.weight = _number(weight, "weight", Decimal(0), Decimal(1000))
     if description is not None:

@@ -20,6 +20,7 @@ from kamp.accounts.models import (
     Membership,
     Organization,
     Role,
+    ScoreChange,
     Side,
     Tier,
     TierDefinition,
@@ -270,6 +271,18 @@ async def update_key_account(
     profile = _check_profile(profile or {})
     shared += changed_fields(key_account, {"industry": profile.pop("industry", None)})
     tier = await _check_tier(session, key_account.supplier_id, tier)
+    if tier is not None and tier != key_account.tier:
+        # A tier set by hand belongs to the score history as much as a computed one.
+        session.add(
+            ScoreChange(
+                key_account_id=key_account.id,
+                score=key_account.score if key_account.score is not None else Decimal(0),
+                tier=tier,
+                previous_score=key_account.score,
+                previous_tier=key_account.tier,
+                actor_id=principal.user_id,
+            )
+        )
     internal = changed_fields(key_account, {"tier": tier, "status": status, **profile})
     if kam_id is not None and kam_id != key_account.kam_id:
         kam = await _supplier_user(session, principal, kam_id)
@@ -442,6 +455,8 @@ def _check_profile(profile: dict[str, Any]) -> dict[str, Any]:
             value = Decimal(value)
             if not value.is_finite() or value < 0 or value >= Decimal("1e16"):
                 raise UserError(name, "Give an amount of zero or more.", ErrorCode.INVALID)
+            # Cents, as stored: the payload then shows what a later read will show.
+            value = value.quantize(Decimal("0.01"))
         else:  # pragma: no cover - the schema passes known names only
             raise UserError(name, "Unknown profile field.", ErrorCode.INVALID)
         checked[name] = value
