@@ -10,6 +10,7 @@ from strawberry.tools import merge_types
 
 from kamp.accounts.schema import AccountsMutation, AccountsQuery
 from kamp.accounts.selection_schema import SelectionMutation, SelectionQuery
+from kamp.actions.schema import ActionsMutation, ActionsQuery
 from kamp.auth.federation.schema import FederationMutation, FederationQuery
 from kamp.auth.oauth.schema import OAuthMutation, OAuthQuery
 from kamp.errors import BadRequest
@@ -18,6 +19,7 @@ from kamp.graphql.context import Info
 from kamp.graphql.errors import KampErrors
 from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
+from kamp.meetings.schema import MeetingsMutation, MeetingsQuery
 from kamp.pagination import MAX_PAGE_SIZE
 from kamp.pipeline.schema import PipelineMutation, PipelineQuery
 from kamp.plans.schema import PlansMutation, PlansQuery
@@ -51,6 +53,8 @@ Query = merge_types(
         ForecastsQuery,
         RelationshipsQuery,
         SelectionQuery,
+        MeetingsQuery,
+        ActionsQuery,
     ),
 )
 Subscription = merge_types("Subscription", (RealtimeSubscription,))
@@ -65,6 +69,8 @@ Mutation = merge_types(
         ForecastsMutation,
         RelationshipsMutation,
         SelectionMutation,
+        MeetingsMutation,
+        ActionsMutation,
     ),
 )
 

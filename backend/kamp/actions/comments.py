@@ -1,0 +1,109 @@
+"""Comments on action items, with @mentions of workspace members by email."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamp import editing
+from kamp.accounts.models import Membership, User
+from kamp.actions.models import ActionComment
+from kamp.actions.service import get_action_items
+from kamp.auth.policy import Permission, can
+from kamp.auth.principal import Principal
+from kamp.db import Visibility
+from kamp.errors import Forbidden, NotFound
+from kamp.meetings.service import clean_text
+from kamp.pagination import Page, PageArgs, keyset_page
+
+# "@jane.doe@example.com": an @ not preceded by a word character, then an address.
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+MAX_MENTIONS = 20
+
+
+def mentioned_emails(text: str) -> list[str]:
+    return list(dict.fromkeys(m.lower() for m in MENTION.findall(text)))[:MAX_MENTIONS]
+
+
+async def _mentions(
+    session: AsyncSession, workspace_id: uuid.UUID, text: str, visibility: Visibility
+) -> list[str]:
+    """The IDs of the members mentioned; on an INTERNAL comment, supplier members only (the
+    others could not read it)."""
+    emails = mentioned_emails(text)
+    if not emails:
+        return []
+    rows = await session.execute(
+        select(User.id, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.workspace_id == workspace_id, func.lower(User.email).in_(emails))
+    )
+    return [
+        str(user_id)
+        for user_id, role in rows.all()
+        if visibility == Visibility.SHARED or role.side == "SUPPLIER"
+    ]
+
+
+async def get_comments(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ActionComment]:
+    rows = await session.scalars(
+        select(ActionComment).where(
+            ActionComment.id.in_(ids),
+            editing.visible(ActionComment, principal, Permission.PLAN_READ),
+        )
+    )
+    return {row.id: row for row in rows}
+
+
+async def list_comments(
+    session: AsyncSession, *, principal: Principal, action_item_id: uuid.UUID, page: PageArgs
+) -> Page[ActionComment]:
+    """The comments of an item the caller has already loaded (so may see)."""
+    stmt = select(ActionComment).where(
+        ActionComment.action_item_id == action_item_id,
+        editing.visible(ActionComment, principal, Permission.PLAN_READ),
+    )
+    return await keyset_page(session, stmt, ActionComment, page)
+
+
+async def add_comment(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    action_item_id: uuid.UUID,
+    text: str,
+    visibility: Visibility | None = None,
+) -> ActionComment:
+    """Anyone who may edit plans or comment on them comments on the items it sees; a comment
+    on an INTERNAL item is INTERNAL."""
+    item = (await get_action_items(session, principal=principal, ids=[action_item_id])).get(
+        action_item_id
+    )
+    if item is None:
+        raise NotFound()
+    workspace_id = item.workspace_id
+    if not (
+        can(principal, workspace_id, Permission.PLAN_EDIT)
+        or can(principal, workspace_id, Permission.PLAN_COMMENT)
+    ):
+        raise Forbidden()
+    default = item.visibility
+    chosen = editing.initial_visibility(principal, workspace_id, visibility, default)
+    if item.visibility == Visibility.INTERNAL:
+        chosen = Visibility.INTERNAL
+    body = clean_text(text, "text", 10_000, required=True) or ""
+    row = ActionComment(
+        workspace_id=workspace_id,
+        action_item_id=item.id,
+        author_id=principal.user_id,
+        text=body,
+        mentions=await _mentions(session, workspace_id, body, chosen),
+        visibility=chosen,
+    )
+    return await editing.create(session, principal=principal, row=row)

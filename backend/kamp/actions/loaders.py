@@ -1,0 +1,20 @@
+"""Per-request DataLoaders of the action items domain."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from kamp.actions import comments, service
+from kamp.graphql.context import Info
+from kamp.graphql.dataloaders import keyed_loader
+
+
+def action_items(info: Info) -> DataLoader[uuid.UUID, Any]:
+    return keyed_loader(info, "action_items", service.get_action_items)
+
+
+def action_comments(info: Info) -> DataLoader[uuid.UUID, Any]:
+    return keyed_loader(info, "action_comments", comments.get_comments)

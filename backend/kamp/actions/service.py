@@ -1,0 +1,239 @@
+"""Action items: owned by a member of either side and followed up until done. Both sides
+co-edit them with PLAN_EDIT, except that a customer may change only the items it owns."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamp import editing
+from kamp.accounts.models import Membership, Role, Side
+from kamp.actions.models import ActionItem, ActionPriority, ActionStatus
+from kamp.auth.policy import Permission, can, require
+from kamp.auth.principal import Principal
+from kamp.db import Visibility, utcnow
+from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
+from kamp.meetings.agenda import get_children
+from kamp.meetings.models import AgendaItem
+from kamp.meetings.service import clean_text, get_meetings
+from kamp.pagination import Page, PageArgs, keyset_page
+from kamp.plans.elements import get_elements
+from kamp.plans.models import Objective
+from kamp.plans.service import workspace_member
+
+CLOSED = (ActionStatus.DONE, ActionStatus.CANCELLED)
+
+
+async def get_action_items(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ActionItem]:
+    rows = await session.scalars(
+        select(ActionItem).where(
+            ActionItem.id.in_(ids), editing.visible(ActionItem, principal, Permission.PLAN_READ)
+        )
+    )
+    return {row.id: row for row in rows}
+
+
+async def list_action_items(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    page: PageArgs,
+    mine: bool = False,
+    overdue: bool = False,
+    side: Side | None = None,
+    status: ActionStatus | None = None,
+    objective_id: uuid.UUID | None = None,
+    meeting_id: uuid.UUID | None = None,
+) -> Page[ActionItem]:
+    """The workspace's action items, filtered. Overdue: still open and due before today (UTC)."""
+    require(principal, workspace_id, Permission.PLAN_READ)
+    stmt = select(ActionItem).where(
+        ActionItem.workspace_id == workspace_id,
+        editing.visible(ActionItem, principal, Permission.PLAN_READ),
+    )
+    if mine:
+        stmt = stmt.where(ActionItem.owner_id == principal.user_id)
+    if overdue:
+        stmt = stmt.where(ActionItem.due_date < utcnow().date(), ActionItem.status.not_in(CLOSED))
+    if side is not None:
+        roles = [role for role in Role if role.side == side]
+        stmt = stmt.where(
+            ActionItem.owner_id.in_(
+                select(Membership.user_id).where(
+                    Membership.workspace_id == workspace_id, Membership.role.in_(roles)
+                )
+            )
+        )
+    if status is not None:
+        stmt = stmt.where(ActionItem.status == status)
+    if objective_id is not None:
+        stmt = stmt.where(ActionItem.objective_id == objective_id)
+    if meeting_id is not None:
+        stmt = stmt.where(ActionItem.meeting_id == meeting_id)
+    return await keyset_page(session, stmt, ActionItem, page)
+
+
+async def _owner(
+    session: AsyncSession, workspace_id: uuid.UUID, owner_id: uuid.UUID | None
+) -> uuid.UUID | None:
+    if owner_id is not None and (
+        await workspace_member(session, workspace_id=workspace_id, user_id=owner_id) is None
+    ):
+        raise UserError(
+            "ownerId", "The owner must be a member of this workspace.", ErrorCode.INVALID
+        )
+    return owner_id
+
+
+async def _links(
+    session: AsyncSession,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    *,
+    meeting_id: uuid.UUID | None,
+    agenda_item_id: uuid.UUID | None,
+    objective_id: uuid.UUID | None,
+) -> dict[str, Any]:
+    """Where the item came from: each link must be visible and of the same workspace."""
+    found: dict[str, Any] = {}
+    if meeting_id is not None:
+        meeting = (await get_meetings(session, principal=principal, ids=[meeting_id])).get(
+            meeting_id
+        )
+        if meeting is None or meeting.workspace_id != workspace_id:
+            raise UserError("meetingId", "No such meeting here.", ErrorCode.NOT_FOUND)
+        found["meeting_id"] = meeting_id
+    if agenda_item_id is not None:
+        item = (
+            await get_children(session, principal=principal, model=AgendaItem, ids=[agenda_item_id])
+        ).get(agenda_item_id)
+        if item is None or item.workspace_id != workspace_id:
+            raise UserError("agendaItemId", "No such agenda item here.", ErrorCode.NOT_FOUND)
+        found["agenda_item_id"] = agenda_item_id
+        found.setdefault("meeting_id", item.meeting_id)
+        if found["meeting_id"] != item.meeting_id:
+            raise UserError(
+                "agendaItemId", "The agenda item is of another meeting.", ErrorCode.INVALID
+            )
+    if objective_id is not None:
+        objective = (
+            await get_elements(session, principal=principal, model=Objective, ids=[objective_id])
+        ).get(objective_id)
+        if objective is None or objective.workspace_id != workspace_id:
+            raise UserError("objectiveId", "No such objective here.", ErrorCode.NOT_FOUND)
+        found["objective_id"] = objective_id
+    return found
+
+
+async def create_action_item(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    title: str,
+    description: str = "",
+    owner_id: uuid.UUID | None = None,
+    due_date: date | None = None,
+    priority: ActionPriority = ActionPriority.MEDIUM,
+    meeting_id: uuid.UUID | None = None,
+    agenda_item_id: uuid.UUID | None = None,
+    objective_id: uuid.UUID | None = None,
+    visibility: Visibility | None = None,
+) -> ActionItem:
+    require(principal, workspace_id, Permission.PLAN_EDIT)
+    row = ActionItem(
+        workspace_id=workspace_id,
+        title=clean_text(title, "title", 300, required=True),
+        description=clean_text(description, "description", 10_000) or "",
+        owner_id=await _owner(session, workspace_id, owner_id),
+        due_date=due_date,
+        priority=priority,
+        status=ActionStatus.OPEN,
+        **await _links(
+            session,
+            principal,
+            workspace_id,
+            meeting_id=meeting_id,
+            agenda_item_id=agenda_item_id,
+            objective_id=objective_id,
+        ),
+        visibility=editing.initial_visibility(
+            principal, workspace_id, visibility, Visibility.SHARED
+        ),
+    )
+    return await editing.create(session, principal=principal, row=row)
+
+
+async def editable_action_item(
+    session: AsyncSession, principal: Principal, item_id: uuid.UUID
+) -> ActionItem:
+    """An item the principal may change: PLAN_EDIT, and on the customer side only its own."""
+    row = (await get_action_items(session, principal=principal, ids=[item_id])).get(item_id)
+    if row is None:
+        raise NotFound()
+    require(principal, row.workspace_id, Permission.PLAN_EDIT)
+    if principal.side == Side.CUSTOMER and row.owner_id != principal.user_id:
+        raise Forbidden("Only the owner of this action item can change it.")
+    return row
+
+
+async def update_action_item(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    item_id: uuid.UUID,
+    version: int,
+    title: str | None = None,
+    description: str | None = None,
+    owner_id: uuid.UUID | None = None,
+    due_date: date | None = None,
+    priority: ActionPriority | None = None,
+    status: ActionStatus | None = None,
+    objective_id: uuid.UUID | None = None,
+    visibility: Visibility | None = None,
+) -> ActionItem:
+    row = await editable_action_item(session, principal, item_id)
+    links = await _links(
+        session,
+        principal,
+        row.workspace_id,
+        meeting_id=None,
+        agenda_item_id=None,
+        objective_id=objective_id,
+    )
+    await editing.update(
+        session,
+        principal=principal,
+        row=row,
+        version=version,
+        values={
+            "title": clean_text(title, "title", 300, required=True),
+            "description": clean_text(description, "description", 10_000),
+            "owner_id": await _owner(session, row.workspace_id, owner_id),
+            "due_date": due_date,
+            "priority": priority,
+            "status": status,
+            **links,
+        },
+        visibility=visibility,
+    )
+    return row
+
+
+async def delete_action_item(
+    session: AsyncSession, *, principal: Principal, item_id: uuid.UUID
+) -> uuid.UUID:
+    """Only the supplier deletes (customers close their items instead)."""
+    row = await editable_action_item(session, principal, item_id)
+    if not can(principal, row.workspace_id, Permission.ACCOUNT_INTERNAL_READ):
+        raise Forbidden("Close the action item instead.")
+    await editing.delete(session, principal=principal, row=row)
+    return item_id

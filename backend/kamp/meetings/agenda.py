@@ -1,0 +1,316 @@
+"""Agendas and minutes: agenda items (owner, time box, order, notes) and recorded decisions,
+co-edited by both sides with PLAN_EDIT. Supplier-only preparation items are INTERNAL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamp import editing
+from kamp.auth.policy import Permission, require
+from kamp.auth.principal import Principal
+from kamp.db import Visibility, WorkspaceElement
+from kamp.errors import Conflict, ErrorCode, NotFound, UserError
+from kamp.meetings.models import AgendaItem, Meeting, MeetingDecision, MeetingType
+from kamp.meetings.service import clean_minutes, clean_text, visible_meeting
+from kamp.plans.service import workspace_member
+
+E = TypeVar("E", bound=WorkspaceElement)
+MAX_AGENDA_ITEMS = 50  # the meeting page shows them all, in order
+MAX_DECISIONS = 100
+
+# The default agenda of each meeting type: (title, time box in minutes).
+TEMPLATES: dict[MeetingType, list[tuple[str, int]]] = {
+    MeetingType.WEEKLY_STANDING: [
+        ("Sales performance update: % of year-to-date and annual goal", 10),
+        ("Issues needing resolution or escalation", 10),
+        ("Pipeline review: new, open and lost opportunities", 10),
+        ("Marketing and business development", 5),
+        ("Corporate update: people moves, strategic changes, M&A", 5),
+        ("Voice of the field: updates from branches, districts and regions", 10),
+    ],
+}
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def _meeting_visible(model: Any, principal: Principal) -> Any:
+    """A child is seen only with its meeting: nothing of an internal meeting leaks."""
+    return (
+        select(Meeting.id)
+        .where(
+            Meeting.id == model.meeting_id,
+            editing.visible(Meeting, principal, Permission.PLAN_READ),
+        )
+        .exists()
+    )
+
+
+async def get_children(
+    session: AsyncSession, *, principal: Principal, model: type[E], ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, E]:
+    rows = await session.scalars(
+        select(model).where(
+            model.id.in_(ids),
+            editing.visible(model, principal, Permission.PLAN_READ),
+            _meeting_visible(model, principal),
+        )
+    )
+    return {row.id: row for row in rows}
+
+
+async def children_by_meeting(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    model: type[Any],
+    meeting_ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, list[Any]]:
+    """The agenda items (in order) or decisions of meetings the caller has already loaded."""
+    order = (model.position, model.created_at) if model is AgendaItem else (model.created_at,)
+    rows = await session.scalars(
+        select(model)
+        .where(
+            model.meeting_id.in_(meeting_ids),
+            editing.visible(model, principal, Permission.PLAN_READ),
+        )
+        .order_by(*order, model.id)
+    )
+    found: dict[uuid.UUID, list[Any]] = {}
+    for row in rows:
+        found.setdefault(row.meeting_id, []).append(row)
+    return found
+
+
+async def _child(
+    session: AsyncSession, principal: Principal, model: type[E], element_id: uuid.UUID
+) -> E:
+    row = (await get_children(session, principal=principal, model=model, ids=[element_id])).get(
+        element_id
+    )
+    if row is None:
+        raise NotFound()
+    require(principal, row.workspace_id, Permission.PLAN_EDIT)
+    return row
+
+
+async def _owner(
+    session: AsyncSession, workspace_id: uuid.UUID, owner_id: uuid.UUID | None
+) -> uuid.UUID | None:
+    if owner_id is not None and (
+        await workspace_member(session, workspace_id=workspace_id, user_id=owner_id) is None
+    ):
+        raise UserError(
+            "ownerId", "The owner must be a member of this workspace.", ErrorCode.INVALID
+        )
+    return owner_id
+
+
+def _default_visibility(meeting: Meeting) -> Visibility:
+    return Visibility.INTERNAL if meeting.visibility == Visibility.INTERNAL else Visibility.SHARED
+
+
+async def _count(session: AsyncSession, model: type[Any], meeting_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        select(func.count()).select_from(model).where(model.meeting_id == meeting_id)
+    )
+    return count or 0
+
+
+# --- agenda items ---------------------------------------------------------------------------
+
+
+async def apply_template(session: AsyncSession, principal: Principal, meeting: Meeting) -> None:
+    """A new meeting's default agenda, from the template of its type."""
+    for position, (title, minutes) in enumerate(TEMPLATES.get(meeting.meeting_type, [])):
+        row = AgendaItem(
+            workspace_id=meeting.workspace_id,
+            meeting_id=meeting.id,
+            title=title,
+            time_box_minutes=minutes,
+            position=position,
+            visibility=_default_visibility(meeting),
+        )
+        await editing.create(session, principal=principal, row=row)
+
+
+async def create_agenda_item(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    meeting_id: uuid.UUID,
+    title: str,
+    notes: str = "",
+    owner_id: uuid.UUID | None = None,
+    time_box_minutes: int | None = None,
+    visibility: Visibility | None = None,
+) -> AgendaItem:
+    meeting = await visible_meeting(session, principal, meeting_id)
+    require(principal, meeting.workspace_id, Permission.PLAN_EDIT)
+    count = await _count(session, AgendaItem, meeting.id)
+    if count >= MAX_AGENDA_ITEMS:
+        raise UserError(
+            "meetingId", f"An agenda has at most {MAX_AGENDA_ITEMS} items.", ErrorCode.INVALID
+        )
+    row = AgendaItem(
+        workspace_id=meeting.workspace_id,
+        meeting_id=meeting.id,
+        title=clean_text(title, "title", 300, required=True),
+        notes=clean_text(notes, "notes", 20_000) or "",
+        owner_id=await _owner(session, meeting.workspace_id, owner_id),
+        time_box_minutes=clean_minutes(time_box_minutes, "timeBoxMinutes"),
+        position=count,
+        visibility=editing.initial_visibility(
+            principal, meeting.workspace_id, visibility, _default_visibility(meeting)
+        ),
+    )
+    return await editing.create(session, principal=principal, row=row)
+
+
+async def update_agenda_item(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    item_id: uuid.UUID,
+    version: int,
+    title: str | None = None,
+    notes: str | None = None,
+    owner_id: uuid.UUID | None = None,
+    time_box_minutes: int | None = None,
+    visibility: Visibility | None = None,
+) -> AgendaItem:
+    """Also how the minutes are taken: the notes of each agenda item."""
+    row = await _child(session, principal, AgendaItem, item_id)
+    await editing.update(
+        session,
+        principal=principal,
+        row=row,
+        version=version,
+        values={
+            "title": clean_text(title, "title", 300, required=True),
+            "notes": clean_text(notes, "notes", 20_000),
+            "owner_id": await _owner(session, row.workspace_id, owner_id),
+            "time_box_minutes": clean_minutes(time_box_minutes, "timeBoxMinutes"),
+        },
+        visibility=visibility,
+    )
+    return row
+
+
+async def move_agenda_item(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    item_id: uuid.UUID,
+    version: int,
+    position: int,
+) -> AgendaItem:
+    """Move an item to `position` among the items the mover sees (0 is first). Siblings are
+    renumbered without a version bump: their order is the agenda's, not their content."""
+    row = await _child(session, principal, AgendaItem, item_id)
+    if row.version != version:
+        raise Conflict(row)
+    if position < 0:
+        raise UserError("position", "Give a position of 0 or more.", ErrorCode.INVALID)
+    everything = list(
+        await session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == row.meeting_id, AgendaItem.id != row.id)
+            .order_by(AgendaItem.position, AgendaItem.created_at, AgendaItem.id)
+        )
+    )
+    seen = [i for i in everything if editing.can_see(principal, i, Permission.PLAN_READ)]
+    if position < len(seen):
+        at = everything.index(seen[position])
+    else:
+        at = everything.index(seen[-1]) + 1 if seen else len(everything)
+    ordered = [*everything[:at], row, *everything[at:]]
+    for index, item in enumerate(ordered):
+        if item is not row and item.position != index:
+            await session.execute(
+                update(AgendaItem)
+                .where(AgendaItem.id == item.id)
+                .values(position=index)
+                .execution_options(synchronize_session=False)
+            )
+            session.expunge(item)  # keep the ORM from flushing (and versioning) the sibling
+    await editing.update(
+        session,
+        principal=principal,
+        row=row,
+        version=version,
+        values={"position": ordered.index(row)},
+    )
+    return row
+
+
+async def delete_child(
+    session: AsyncSession, *, principal: Principal, model: type[Any], element_id: uuid.UUID
+) -> uuid.UUID:
+    row = await _child(session, principal, model, element_id)
+    await editing.delete(session, principal=principal, row=row)
+    return element_id
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+async def record_decision(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    meeting_id: uuid.UUID,
+    text: str,
+    agenda_item_id: uuid.UUID | None = None,
+    visibility: Visibility | None = None,
+) -> MeetingDecision:
+    meeting = await visible_meeting(session, principal, meeting_id)
+    require(principal, meeting.workspace_id, Permission.PLAN_EDIT)
+    if await _count(session, MeetingDecision, meeting.id) >= MAX_DECISIONS:
+        raise UserError(
+            "meetingId", f"A meeting has at most {MAX_DECISIONS} decisions.", ErrorCode.INVALID
+        )
+    if agenda_item_id is not None:
+        item = (
+            await get_children(session, principal=principal, model=AgendaItem, ids=[agenda_item_id])
+        ).get(agenda_item_id)
+        if item is None or item.meeting_id != meeting.id:
+            raise UserError(
+                "agendaItemId", "No such agenda item in this meeting.", ErrorCode.NOT_FOUND
+            )
+    row = MeetingDecision(
+        workspace_id=meeting.workspace_id,
+        meeting_id=meeting.id,
+        agenda_item_id=agenda_item_id,
+        text=clean_text(text, "text", 10_000, required=True),
+        visibility=editing.initial_visibility(
+            principal, meeting.workspace_id, visibility, _default_visibility(meeting)
+        ),
+    )
+    return await editing.create(session, principal=principal, row=row)
+
+
+async def update_decision(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    decision_id: uuid.UUID,
+    version: int,
+    text: str | None = None,
+    visibility: Visibility | None = None,
+) -> MeetingDecision:
+    row = await _child(session, principal, MeetingDecision, decision_id)
+    await editing.update(
+        session,
+        principal=principal,
+        row=row,
+        version=version,
+        values={"text": clean_text(text, "text", 10_000, required=True)},
+        visibility=visibility,
+    )
+    return row

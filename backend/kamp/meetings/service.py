@@ -1,0 +1,424 @@
+"""Meeting series and meetings: the KAM schedules, cancels and publishes minutes; everyone
+with PLAN_READ reads what they may see. Agendas and decisions are in meetings/agenda.py."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime, time
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamp import editing
+from kamp.accounts.models import Membership, User
+from kamp.auth.policy import Permission, require
+from kamp.auth.principal import Principal
+from kamp.db import Visibility, utcnow
+from kamp.errors import Conflict, ErrorCode, NotFound, UserError
+from kamp.history.service import add_records
+from kamp.meetings import timezones
+from kamp.meetings.models import (
+    Meeting,
+    MeetingAttendee,
+    MeetingSeries,
+    MeetingStatus,
+    MeetingType,
+)
+from kamp.pagination import Page, PageArgs, keyset_page
+from kamp.realtime.events import record_change
+
+MAX_ATTENDEES = 100
+
+
+def clean_text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if required and not value:
+        raise UserError(field, "This field is required.", ErrorCode.REQUIRED)
+    if len(value) > limit:
+        raise UserError(field, f"Use at most {limit} characters.", ErrorCode.INVALID)
+    return value
+
+
+def clean_minutes(value: int | None, field: str) -> int | None:
+    if value is not None and not 1 <= value <= 24 * 60:
+        raise UserError(field, "Give between 1 and 1440 minutes.", ErrorCode.INVALID)
+    return value
+
+
+def clean_link(value: str | None) -> str | None:
+    value = clean_text(value, "videoLink", 500)
+    if value and not value.startswith("https://"):
+        raise UserError("videoLink", "Give an https:// link.", ErrorCode.INVALID)
+    return value
+
+
+def _utc(value: datetime | None, field: str = "startsAt") -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise UserError(field, "Give the time with its UTC offset.", ErrorCode.INVALID)
+    return value
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+async def get_series(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, MeetingSeries]:
+    rows = await session.scalars(
+        select(MeetingSeries).where(
+            MeetingSeries.id.in_(ids),
+            editing.visible(MeetingSeries, principal, Permission.PLAN_READ),
+        )
+    )
+    return {row.id: row for row in rows}
+
+
+async def get_meetings(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Meeting]:
+    rows = await session.scalars(
+        select(Meeting).where(
+            Meeting.id.in_(ids), editing.visible(Meeting, principal, Permission.PLAN_READ)
+        )
+    )
+    return {row.id: row for row in rows}
+
+
+async def list_series(
+    session: AsyncSession, *, principal: Principal, workspace_id: uuid.UUID, page: PageArgs
+) -> Page[MeetingSeries]:
+    require(principal, workspace_id, Permission.PLAN_READ)
+    stmt = select(MeetingSeries).where(
+        MeetingSeries.workspace_id == workspace_id,
+        editing.visible(MeetingSeries, principal, Permission.PLAN_READ),
+    )
+    return await keyset_page(session, stmt, MeetingSeries, page)
+
+
+async def list_meetings(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    page: PageArgs,
+    series_id: uuid.UUID | None = None,
+    status: MeetingStatus | None = None,
+) -> Page[Meeting]:
+    require(principal, workspace_id, Permission.PLAN_READ)
+    stmt = select(Meeting).where(
+        Meeting.workspace_id == workspace_id,
+        editing.visible(Meeting, principal, Permission.PLAN_READ),
+    )
+    if series_id is not None:
+        stmt = stmt.where(Meeting.series_id == series_id)
+    if status is not None:
+        stmt = stmt.where(Meeting.status == status)
+    return await keyset_page(session, stmt, Meeting, page, newest_first=True)
+
+
+async def attendees_by_meeting(
+    session: AsyncSession, *, principal: Principal, meeting_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[User]]:
+    """The attendees of meetings the caller has already loaded (so may see)."""
+    rows = await session.execute(
+        select(MeetingAttendee.meeting_id, User)
+        .join(User, User.id == MeetingAttendee.user_id)
+        .where(MeetingAttendee.meeting_id.in_(meeting_ids))
+        .order_by(User.display_name, User.id)
+    )
+    found: dict[uuid.UUID, list[User]] = {}
+    for meeting_id, user in rows.all():
+        found.setdefault(meeting_id, []).append(user)
+    return found
+
+
+async def visible_meeting(
+    session: AsyncSession, principal: Principal, meeting_id: uuid.UUID
+) -> Meeting:
+    meeting = (await get_meetings(session, principal=principal, ids=[meeting_id])).get(meeting_id)
+    if meeting is None:
+        raise NotFound()
+    return meeting
+
+
+# --- series ---------------------------------------------------------------------------------
+
+
+async def create_series(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    title: str,
+    meeting_type: MeetingType,
+    rrule: str,
+    time_zone: str,
+    starts_on: date,
+    local_start_time: time,
+    duration_minutes: int = 60,
+    visibility: Visibility | None = None,
+) -> MeetingSeries:
+    require(principal, workspace_id, Permission.PLAN_SUBMIT)
+    timezones.zone(time_zone)
+    timezones.parse_rule(rrule, starts_on, local_start_time)
+    row = MeetingSeries(
+        workspace_id=workspace_id,
+        title=clean_text(title, "title", 200, required=True),
+        meeting_type=meeting_type,
+        rrule=rrule.strip().upper(),
+        time_zone=time_zone,
+        starts_on=starts_on,
+        local_start_time=local_start_time.replace(tzinfo=None),
+        duration_minutes=clean_minutes(duration_minutes, "durationMinutes"),
+        visibility=editing.initial_visibility(
+            principal, workspace_id, visibility, Visibility.SHARED
+        ),
+    )
+    return await editing.create(session, principal=principal, row=row)
+
+
+async def update_series(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    series_id: uuid.UUID,
+    version: int,
+    title: str | None = None,
+    rrule: str | None = None,
+    time_zone: str | None = None,
+    local_start_time: time | None = None,
+    duration_minutes: int | None = None,
+    visibility: Visibility | None = None,
+) -> MeetingSeries:
+    row = (await get_series(session, principal=principal, ids=[series_id])).get(series_id)
+    if row is None:
+        raise NotFound()
+    require(principal, row.workspace_id, Permission.PLAN_SUBMIT)
+    if time_zone is not None:
+        timezones.zone(time_zone)
+    if local_start_time is not None:
+        local_start_time = local_start_time.replace(tzinfo=None)
+    if rrule is not None or local_start_time is not None:
+        rrule = (rrule or row.rrule).strip().upper()
+        timezones.parse_rule(rrule, row.starts_on, local_start_time or row.local_start_time)
+    await editing.update(
+        session,
+        principal=principal,
+        row=row,
+        version=version,
+        values={
+            "title": clean_text(title, "title", 200, required=True),
+            "rrule": rrule,
+            "time_zone": time_zone,
+            "local_start_time": local_start_time,
+            "duration_minutes": clean_minutes(duration_minutes, "durationMinutes"),
+        },
+        visibility=visibility,
+    )
+    return row
+
+
+def series_occurrences(row: MeetingSeries, start: datetime, end: datetime) -> list[datetime]:
+    rule = timezones.parse_rule(row.rrule, row.starts_on, row.local_start_time)
+    return timezones.occurrences(rule, row.time_zone, start, end)
+
+
+# --- meetings -------------------------------------------------------------------------------
+
+
+async def _members(
+    session: AsyncSession, workspace_id: uuid.UUID, user_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """The given users, each of whom must be a member of the workspace (either side)."""
+    wanted = list(dict.fromkeys(user_ids))
+    if len(wanted) > MAX_ATTENDEES:
+        raise UserError("attendeeIds", f"Invite at most {MAX_ATTENDEES}.", ErrorCode.INVALID)
+    found = set(
+        await session.scalars(
+            select(Membership.user_id).where(
+                Membership.workspace_id == workspace_id, Membership.user_id.in_(wanted)
+            )
+        )
+    )
+    if found != set(wanted):
+        raise UserError(
+            "attendeeIds", "Attendees must be members of this workspace.", ErrorCode.INVALID
+        )
+    return wanted
+
+
+async def create_meeting(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    title: str,
+    meeting_type: MeetingType | None,
+    starts_at: datetime,
+    time_zone: str,
+    duration_minutes: int | None = None,
+    place: str = "",
+    video_link: str = "",
+    series_id: uuid.UUID | None = None,
+    attendee_ids: Sequence[uuid.UUID] = (),
+    visibility: Visibility | None = None,
+) -> Meeting:
+    """The KAM schedules a meeting (of a series or alone); its agenda starts from the template
+    of its type."""
+    from kamp.meetings.agenda import apply_template  # agenda builds on this module
+
+    require(principal, workspace_id, Permission.PLAN_SUBMIT)
+    series = None
+    if series_id is not None:
+        series = (await get_series(session, principal=principal, ids=[series_id])).get(series_id)
+        if series is None or series.workspace_id != workspace_id:
+            raise UserError("seriesId", "No such series in this workspace.", ErrorCode.NOT_FOUND)
+    timezones.zone(time_zone)
+    kind = meeting_type or (series.meeting_type if series else MeetingType.OTHER)
+    default = series.visibility if series else Visibility.SHARED
+    row = Meeting(
+        workspace_id=workspace_id,
+        series_id=series_id,
+        title=clean_text(title, "title", 200, required=True),
+        meeting_type=kind,
+        starts_at=_utc(starts_at),
+        time_zone=time_zone,
+        duration_minutes=clean_minutes(duration_minutes, "durationMinutes")
+        or (series.duration_minutes if series else 60),
+        place=clean_text(place, "place", 300) or "",
+        video_link=clean_link(video_link) or "",
+        status=MeetingStatus.SCHEDULED,
+        visibility=editing.initial_visibility(principal, workspace_id, visibility, default),
+    )
+    await editing.create(session, principal=principal, row=row)
+    for user_id in await _members(session, workspace_id, attendee_ids):
+        session.add(MeetingAttendee(meeting_id=row.id, user_id=user_id))
+    await session.flush()
+    await apply_template(session, principal, row)
+    return row
+
+
+async def _set_attendees(
+    session: AsyncSession, principal: Principal, row: Meeting, attendee_ids: Sequence[uuid.UUID]
+) -> None:
+    """Replace the attendee list; recorded in the meeting's history as `attendees`."""
+    wanted = await _members(session, row.workspace_id, attendee_ids)
+    # Kept in the history as sorted, comma-separated user IDs.
+    before = ",".join(
+        sorted(
+            str(u)
+            for u in await session.scalars(
+                select(MeetingAttendee.user_id).where(MeetingAttendee.meeting_id == row.id)
+            )
+        )
+    )
+    after = ",".join(sorted(str(u) for u in wanted))
+    if before == after:
+        return
+    await session.execute(delete(MeetingAttendee).where(MeetingAttendee.meeting_id == row.id))
+    for user_id in wanted:
+        session.add(MeetingAttendee(meeting_id=row.id, user_id=user_id))
+    internal = row.visibility == Visibility.INTERNAL
+    add_records(
+        session,
+        workspace_id=row.workspace_id,
+        node_type="Meeting",
+        node_id=row.id,
+        action="updated",
+        actor_id=principal.user_id,
+        internal=internal,
+        changes={"attendees": (before, after)},
+    )
+    record_change(
+        session,
+        workspace_id=row.workspace_id,
+        node=row,
+        action="updated",
+        actor_id=principal.user_id,
+        fields=["attendees"],
+        internal=internal,
+    )
+    await session.flush()
+
+
+async def update_meeting(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    meeting_id: uuid.UUID,
+    version: int,
+    title: str | None = None,
+    starts_at: datetime | None = None,
+    time_zone: str | None = None,
+    duration_minutes: int | None = None,
+    place: str | None = None,
+    video_link: str | None = None,
+    status: MeetingStatus | None = None,
+    attendee_ids: Sequence[uuid.UUID] | None = None,
+    visibility: Visibility | None = None,
+) -> Meeting:
+    row = await visible_meeting(session, principal, meeting_id)
+    require(principal, row.workspace_id, Permission.PLAN_SUBMIT)
+    if time_zone is not None:
+        timezones.zone(time_zone)
+    await editing.update(
+        session,
+        principal=principal,
+        row=row,
+        version=version,
+        values={
+            "title": clean_text(title, "title", 200, required=True),
+            "starts_at": _utc(starts_at),
+            "time_zone": time_zone,
+            "duration_minutes": clean_minutes(duration_minutes, "durationMinutes"),
+            "place": clean_text(place, "place", 300),
+            "video_link": clean_link(video_link),
+            "status": status,
+        },
+        visibility=visibility,
+    )
+    if attendee_ids is not None:
+        await _set_attendees(session, principal, row, attendee_ids)
+    return row
+
+
+async def cancel_meeting(
+    session: AsyncSession, *, principal: Principal, meeting_id: uuid.UUID, version: int
+) -> Meeting:
+    row = await visible_meeting(session, principal, meeting_id)
+    require(principal, row.workspace_id, Permission.PLAN_SUBMIT)
+    if row.version != version:
+        raise Conflict(row)
+    if row.status == MeetingStatus.CANCELLED:
+        raise UserError("id", "This meeting is cancelled already.", ErrorCode.INVALID)
+    await editing.update(
+        session,
+        principal=principal,
+        row=row,
+        version=version,
+        values={"status": MeetingStatus.CANCELLED},
+    )
+    return row
+
+
+async def publish_minutes(
+    session: AsyncSession, *, principal: Principal, meeting_id: uuid.UUID, version: int
+) -> Meeting:
+    """The KAM publishes the minutes (agenda notes and decisions); the meeting is then held."""
+    row = await visible_meeting(session, principal, meeting_id)
+    require(principal, row.workspace_id, Permission.PLAN_SUBMIT)
+    if row.version != version:
+        raise Conflict(row)
+    if row.status == MeetingStatus.CANCELLED:
+        raise UserError("id", "A cancelled meeting has no minutes.", ErrorCode.INVALID)
+    await editing.update(
+        session,
+        principal=principal,
+        row=row,
+        version=version,
+        values={"status": MeetingStatus.HELD, "minutes_published_at": utcnow()},
+    )
+    return row

@@ -1,0 +1,215 @@
+"""GraphQL types of meetings: series, meetings, agenda items and decisions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated
+
+import strawberry
+
+from kamp.accounts import loaders as account_loaders
+from kamp.accounts.types import UserNode
+from kamp.errors import BadRequest, UserError
+from kamp.graphql.context import Info
+from kamp.graphql.elements import WorkspaceElementNode
+from kamp.graphql.relay import node_loader, register_node, to_global_id
+from kamp.meetings import agenda, loaders, models, service, timezones
+
+MeetingType = strawberry.enum(models.MeetingType)
+MeetingStatus = strawberry.enum(models.MeetingStatus)
+
+
+async def user_node(info: Info, user_id: object) -> UserNode | None:
+    if user_id is None:
+        return None
+    row = await account_loaders.users(info).load(user_id)  # type: ignore[arg-type]
+    return UserNode.of(row) if row else None
+
+
+def _as_query_error(error: UserError) -> BadRequest:
+    return BadRequest(error.message)
+
+
+@strawberry.type(name="MeetingSeries")
+class MeetingSeriesNode(WorkspaceElementNode):
+    row: strawberry.Private[models.MeetingSeries]
+
+    @classmethod
+    def of(cls, row: models.MeetingSeries) -> MeetingSeriesNode:
+        return cls(id=to_global_id("MeetingSeries", row.id), row=row)
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.row.title
+
+    @strawberry.field
+    def meeting_type(self) -> MeetingType:  # type: ignore[valid-type]
+        return self.row.meeting_type
+
+    @strawberry.field(description="The cadence: an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=TU.")
+    def rrule(self) -> str:
+        return self.row.rrule
+
+    @strawberry.field(description="The IANA time zone the rule runs in.")
+    def time_zone(self) -> str:
+        return self.row.time_zone
+
+    @strawberry.field
+    def starts_on(self) -> date:
+        return self.row.starts_on
+
+    @strawberry.field(description="The local start time, the same across DST changes.")
+    def local_start_time(self) -> time:
+        return self.row.local_start_time
+
+    @strawberry.field
+    def duration_minutes(self) -> int:
+        return self.row.duration_minutes
+
+    @strawberry.field(
+        description=f"Start times (UTC) in [from, to), at most {timezones.MAX_OCCURRENCES}."
+    )
+    def occurrences(
+        self,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+    ) -> list[datetime]:
+        try:
+            return service.series_occurrences(self.row, from_, to)
+        except UserError as error:
+            raise _as_query_error(error) from error
+
+
+@strawberry.type(name="AgendaItem")
+class AgendaItemNode(WorkspaceElementNode):
+    row: strawberry.Private[models.AgendaItem]
+
+    @classmethod
+    def of(cls, row: models.AgendaItem) -> AgendaItemNode:
+        return cls(id=to_global_id("AgendaItem", row.id), row=row)
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.row.title
+
+    @strawberry.field(description="The minutes of this item.")
+    def notes(self) -> str:
+        return self.row.notes
+
+    @strawberry.field
+    def time_box_minutes(self) -> int | None:
+        return self.row.time_box_minutes
+
+    @strawberry.field(description="The order in the agenda (0 first).")
+    def position(self) -> int:
+        return self.row.position
+
+    @strawberry.field
+    async def owner(self, info: Info) -> UserNode | None:
+        return await user_node(info, self.row.owner_id)
+
+
+@strawberry.type(name="MeetingDecision")
+class MeetingDecisionNode(WorkspaceElementNode):
+    row: strawberry.Private[models.MeetingDecision]
+
+    @classmethod
+    def of(cls, row: models.MeetingDecision) -> MeetingDecisionNode:
+        return cls(id=to_global_id("MeetingDecision", row.id), row=row)
+
+    @strawberry.field
+    def text(self) -> str:
+        return self.row.text
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    async def agenda_item(self, info: Info) -> AgendaItemNode | None:
+        if self.row.agenda_item_id is None:
+            return None
+        row = await loaders.agenda_items(info).load(self.row.agenda_item_id)
+        return AgendaItemNode.of(row) if row else None
+
+
+@strawberry.type(name="Meeting")
+class MeetingNode(WorkspaceElementNode):
+    row: strawberry.Private[models.Meeting]
+
+    @classmethod
+    def of(cls, row: models.Meeting) -> MeetingNode:
+        return cls(id=to_global_id("Meeting", row.id), row=row)
+
+    @strawberry.field
+    def title(self) -> str:
+        return self.row.title
+
+    @strawberry.field
+    def meeting_type(self) -> MeetingType:  # type: ignore[valid-type]
+        return self.row.meeting_type
+
+    @strawberry.field(description="The start, in UTC.")
+    def starts_at(self) -> datetime:
+        return self.row.starts_at
+
+    @strawberry.field(description="The IANA time zone the meeting was planned in.")
+    def time_zone(self) -> str:
+        return self.row.time_zone
+
+    @strawberry.field(
+        description="The start in `timeZone` (an IANA name; the meeting's own by default)."
+    )
+    def local_starts_at(self, time_zone: str | None = None) -> datetime:
+        try:
+            return timezones.to_local(self.row.starts_at, time_zone or self.row.time_zone)
+        except UserError as error:
+            raise _as_query_error(error) from error
+
+    @strawberry.field
+    def duration_minutes(self) -> int:
+        return self.row.duration_minutes
+
+    @strawberry.field
+    def place(self) -> str:
+        return self.row.place
+
+    @strawberry.field
+    def video_link(self) -> str:
+        return self.row.video_link
+
+    @strawberry.field
+    def status(self) -> MeetingStatus:  # type: ignore[valid-type]
+        return self.row.status
+
+    @strawberry.field
+    def minutes_published_at(self) -> datetime | None:
+        return self.row.minutes_published_at
+
+    @strawberry.field
+    async def series(self, info: Info) -> MeetingSeriesNode | None:
+        if self.row.series_id is None:
+            return None
+        row = await loaders.series(info).load(self.row.series_id)
+        return MeetingSeriesNode.of(row) if row else None
+
+    @strawberry.field(description="Members of either side invited to the meeting.")
+    async def attendees(self, info: Info) -> list[UserNode]:
+        rows = await loaders.attendees_of(info).load(self.row.id) or []
+        return [UserNode.of(row) for row in rows]
+
+    @strawberry.field(description=f"In order; at most {agenda.MAX_AGENDA_ITEMS}.")
+    async def agenda_items(self, info: Info) -> list[AgendaItemNode]:
+        rows = await loaders.agenda_of(info).load(self.row.id) or []
+        return [AgendaItemNode.of(row) for row in rows]
+
+    @strawberry.field(description=f"Oldest first; at most {agenda.MAX_DECISIONS}.")
+    async def decisions(self, info: Info) -> list[MeetingDecisionNode]:
+        rows = await loaders.decisions_of(info).load(self.row.id) or []
+        return [MeetingDecisionNode.of(row) for row in rows]
+
+
+register_node("MeetingSeries", node_loader(loaders.series, MeetingSeriesNode.of))
+register_node("Meeting", node_loader(loaders.meetings, MeetingNode.of))
+register_node("AgendaItem", node_loader(loaders.agenda_items, AgendaItemNode.of))
+register_node("MeetingDecision", node_loader(loaders.decisions, MeetingDecisionNode.of))
