@@ -50,18 +50,19 @@ async def build_runtime(settings: Settings) -> Runtime:
     limiter: RateLimiter
     if settings.redis_url:
         redis = Redis.from_url(settings.redis_url)
+    broker: Broker = RedisBroker(redis) if redis is not None else MemoryBroker()
+    if redis is not None:
         queue = ArqQueue(await create_pool(RedisSettings.from_dsn(settings.redis_url)))
         limiter = RedisRateLimiter(
             redis, limit=settings.login_attempts, window_seconds=settings.login_window_seconds
         )
     else:
-        queue = InProcessQueue(JobContext(settings, session_factory), TASKS)
+        queue = InProcessQueue(JobContext(settings, session_factory, broker), TASKS)
         queue.start_schedule(SCHEDULE)
         limiter = MemoryRateLimiter(
             limit=settings.login_attempts, window_seconds=settings.login_window_seconds
         )
     keys = KeyRingCache(session_factory, settings.secret_key)
-    broker: Broker = RedisBroker(redis) if redis is not None else MemoryBroker()
     return Runtime(settings, engine, session_factory, queue, limiter, keys, broker, redis)
 
 

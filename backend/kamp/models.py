@@ -13,6 +13,7 @@ def load_all_models() -> None:
     from kamp.history import models as history  # noqa: F401
     from kamp.mail import models as mail  # noqa: F401
     from kamp.meetings import models as meetings  # noqa: F401
+    from kamp.notifications import models as notifications  # noqa: F401
     from kamp.pipeline import models as pipeline  # noqa: F401
     from kamp.plans import models as plans  # noqa: F401
     from kamp.relationships import models as relationships  # noqa: F401

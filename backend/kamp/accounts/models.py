@@ -72,6 +72,8 @@ class User(Entity, Base):
     # An organization admin manages the organization itself (for a supplier: its key accounts).
     is_org_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The IANA zone in which the user sees times (meetings, reminders, the digest).
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
 
 class KeyAccount(Entity, Versioned, Base):

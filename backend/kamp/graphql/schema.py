@@ -20,6 +20,11 @@ from kamp.graphql.errors import KampErrors
 from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
 from kamp.meetings.schema import MeetingsMutation, MeetingsQuery
+from kamp.notifications.schema import (
+    NotificationsMutation,
+    NotificationsQuery,
+    NotificationsSubscription,
+)
 from kamp.pagination import MAX_PAGE_SIZE
 from kamp.pipeline.schema import PipelineMutation, PipelineQuery
 from kamp.plans.schema import PlansMutation, PlansQuery
@@ -55,9 +60,10 @@ Query = merge_types(
         SelectionQuery,
         MeetingsQuery,
         ActionsQuery,
+        NotificationsQuery,
     ),
 )
-Subscription = merge_types("Subscription", (RealtimeSubscription,))
+Subscription = merge_types("Subscription", (RealtimeSubscription, NotificationsSubscription))
 Mutation = merge_types(
     "Mutation",
     (
@@ -71,6 +77,7 @@ Mutation = merge_types(
         SelectionMutation,
         MeetingsMutation,
         ActionsMutation,
+        NotificationsMutation,
     ),
 )
 

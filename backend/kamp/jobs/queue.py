@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from arq import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from kamp.realtime.broker import Broker
 from kamp.settings import Settings
 
 log = logging.getLogger("kamp.jobs")
@@ -49,6 +50,8 @@ class JobContext:
 
     settings: Settings
     session_factory: async_sessionmaker[AsyncSession]
+    # Where committed change events and notifications are published (None: nowhere).
+    broker: Broker | None = None
 
 
 TaskFunction = Callable[..., Awaitable[Any]]

@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.db import transaction, utcnow
 from kamp.forecasts import deviations
 from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, TaskFunction, dispatch
 from kamp.mail.models import OutboxMessage
 from kamp.mail.service import MailNotSent, deliver
+from kamp.realtime.broker import publish_all
+from kamp.realtime.events import drop_recorded, take_recorded
 
 log = logging.getLogger("kamp.jobs")
 
 MAX_MAIL_ATTEMPTS = 5
+T = TypeVar("T")
 
 
 async def deliver_mail(ctx: dict[str, Any], *, message_id: str) -> bool:
@@ -62,16 +67,18 @@ async def sweep_outbox(ctx: dict[str, Any]) -> int:
     return sent
 
 
-async def notify_deviations(ctx: dict[str, Any]) -> int:
-    """Tell each KAM of new forecast deviations, once each (runs on a schedule). The notices
-    and their emails commit together; the mail jobs are sent only after that commit."""
+async def in_transaction(ctx: dict[str, Any], work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction. Only after it commits are its mail jobs sent (to arq in
+    the worker, inline otherwise) and its events published, so a rolled-back run leaves no
+    trace and a retried one finds its notices already recorded."""
     kamp: JobContext = ctx["kamp"]
     async with kamp.session_factory() as session:
         try:
-            notified = await deviations.notify_deviations(session, settings=kamp.settings)
+            result = await work(session)
             await session.commit()
         except BaseException:
             await session.rollback()
+            drop_recorded(session)
             raise
         if (redis := ctx.get("redis")) is not None:  # in the arq worker: its own pool
             await dispatch(session, ArqQueue(redis))
@@ -79,6 +86,18 @@ async def notify_deviations(ctx: dict[str, Any]) -> int:
             inline = InProcessQueue(kamp, TASKS)
             await dispatch(session, inline)
             await inline.drain()
+        events = take_recorded(session)
+        if kamp.broker is not None:
+            await publish_all(kamp.broker, events)
+    return result
+
+
+async def notify_deviations(ctx: dict[str, Any]) -> int:
+    """Tell each KAM of new forecast deviations, once each (runs on a schedule)."""
+    kamp: JobContext = ctx["kamp"]
+    notified = await in_transaction(
+        ctx, lambda session: deviations.notify_deviations(session, settings=kamp.settings)
+    )
     if notified:
         log.info("deviations notified", extra={"count": notified})
     return notified

@@ -7,11 +7,13 @@ from typing import Any
 from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Function, func
+from redis.asyncio import Redis
 
 from kamp.db import make_engine, make_session_factory
 from kamp.jobs.queue import JobContext
 from kamp.jobs.tasks import SCHEDULE, TASKS
 from kamp.observability import configure_logging
+from kamp.realtime.broker import RedisBroker
 from kamp.settings import Settings
 
 
@@ -19,10 +21,17 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx.get("settings") or Settings.from_env()
     engine = make_engine(settings.database_url)
     ctx["engine"] = engine
-    ctx["kamp"] = JobContext(settings=settings, session_factory=make_session_factory(engine))
+    # The worker's notifications reach open web pages through the same Redis broker.
+    ctx["broker_redis"] = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    broker = RedisBroker(ctx["broker_redis"]) if ctx["broker_redis"] is not None else None
+    ctx["kamp"] = JobContext(
+        settings=settings, session_factory=make_session_factory(engine), broker=broker
+    )
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    if ctx.get("broker_redis") is not None:
+        await ctx["broker_redis"].aclose()
     await ctx["engine"].dispose()
 
 

@@ -20,3 +20,5 @@ class OutboxMessage(Entity, Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")
+    # An iCalendar (RFC 5545) object sent as a text/calendar attachment, e.g. an invitation.
+    calendar: Mapped[str | None] = mapped_column(Text)

@@ -17,9 +17,15 @@ from kamp.settings import Settings
 
 
 async def queue_mail(
-    session: AsyncSession, *, recipient: str, subject: str, body: str
+    session: AsyncSession,
+    *,
+    recipient: str,
+    subject: str,
+    body: str,
+    calendar: str | None = None,
 ) -> OutboxMessage:
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    """Write a message to the outbox; `calendar` is an iCalendar object to attach."""
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body, calendar=calendar)
     session.add(message)
     await session.flush()
     defer(session, "deliver_mail", job_id=f"deliver_mail:{message.id}", message_id=str(message.id))
@@ -72,6 +78,16 @@ async def _send_smtp(settings: Settings, message: OutboxMessage) -> None:
     email["Subject"] = message.subject
     email["Message-ID"] = f"<{message.id}@kamp>"
     email.set_content(message.body)
+    if message.calendar:
+        # The method parameter lets mail clients offer "accept" for an invitation.
+        method = "CANCEL" if "METHOD:CANCEL" in message.calendar else "REQUEST"
+        email.add_attachment(
+            message.calendar.encode(),
+            maintype="text",
+            subtype="calendar",
+            filename="invite.ics",
+            params={"method": method, "charset": "utf-8"},
+        )
     await aiosmtplib.send(
         email,
         hostname=url.hostname or "localhost",

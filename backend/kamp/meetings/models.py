@@ -103,3 +103,16 @@ class MeetingDecision(WorkspaceElement, Base):
         Uuid, ForeignKey("agenda_items.id", ondelete="SET NULL")
     )
     text: Mapped[str] = mapped_column(Text)
+
+
+class CalendarFeed(Entity, Base):
+    """A user's calendar feed: its URL holds a secret of which only the SHA-256 is kept.
+    Deleting the row revokes the URL; a user has at most one."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), unique=True
+    )
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -18,33 +18,46 @@ log = logging.getLogger("kamp.realtime")
 QUEUE_LIMIT = 1000
 
 
-def channel(workspace_id: uuid.UUID) -> str:
+def workspace_channel(workspace_id: uuid.UUID) -> str:
     return f"kamp:workspace:{workspace_id}"
+
+
+def user_channel(user_id: uuid.UUID) -> str:
+    return f"kamp:user:{user_id}"
+
+
+def channel_of(event: Event) -> str:
+    """An event addressed to one user (a notification) goes to that user alone."""
+    if event.recipient_id is not None:
+        return user_channel(event.recipient_id)
+    return workspace_channel(event.workspace_id)
 
 
 class Broker(Protocol):
     async def publish(self, event: Event) -> None: ...
 
-    def subscribe(self, workspace_id: uuid.UUID) -> AsyncIterator[Event]: ...
+    def subscribe(self, channel: str) -> AsyncIterator[Event]: ...
 
 
 class MemoryBroker:
     def __init__(self) -> None:
-        self._queues: dict[uuid.UUID, set[asyncio.Queue[Event]]] = {}
+        self._queues: dict[str, set[asyncio.Queue[Event]]] = {}
 
     async def publish(self, event: Event) -> None:
-        for queue in list(self._queues.get(event.workspace_id, ())):
+        for queue in list(self._queues.get(channel_of(event), ())):
             if queue.qsize() < QUEUE_LIMIT:  # a stalled subscriber must not grow without bound
                 queue.put_nowait(event)
 
-    async def subscribe(self, workspace_id: uuid.UUID) -> AsyncIterator[Event]:
+    async def subscribe(self, channel: str) -> AsyncIterator[Event]:
         queue: asyncio.Queue[Event] = asyncio.Queue()
-        self._queues.setdefault(workspace_id, set()).add(queue)
+        self._queues.setdefault(channel, set()).add(queue)
         try:
             while True:
                 yield await queue.get()
         finally:
-            self._queues[workspace_id].discard(queue)
+            self._queues[channel].discard(queue)
+            if not self._queues[channel]:
+                del self._queues[channel]
 
 
 class RedisBroker:
@@ -52,11 +65,11 @@ class RedisBroker:
         self.redis = redis
 
     async def publish(self, event: Event) -> None:
-        await self.redis.publish(channel(event.workspace_id), event.to_json())
+        await self.redis.publish(channel_of(event), event.to_json())
 
-    async def subscribe(self, workspace_id: uuid.UUID) -> AsyncIterator[Event]:
+    async def subscribe(self, channel: str) -> AsyncIterator[Event]:
         pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
-        await pubsub.subscribe(channel(workspace_id))
+        await pubsub.subscribe(channel)
         try:
             async for message in pubsub.listen():
                 if message.get("type") == "message":

@@ -28,6 +28,8 @@ class Event:
     actor_id: uuid.UUID | None = None
     fields: tuple[str, ...] = ()
     at: datetime = field(default_factory=utcnow)
+    # Set for an event meant for one user only (a notification): sent on that user's channel.
+    recipient_id: uuid.UUID | None = None
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -35,6 +37,7 @@ class Event:
             workspace_id=str(self.workspace_id),
             node_id=str(self.node_id),
             actor_id=str(self.actor_id) if self.actor_id else None,
+            recipient_id=str(self.recipient_id) if self.recipient_id else None,
             at=self.at.isoformat(),
             fields=list(self.fields),
         )
@@ -52,6 +55,7 @@ class Event:
             actor_id=uuid.UUID(data["actor_id"]) if data["actor_id"] else None,
             fields=tuple(data["fields"]),
             at=datetime.fromisoformat(data["at"]),
+            recipient_id=uuid.UUID(data["recipient_id"]) if data.get("recipient_id") else None,
         )
 
 

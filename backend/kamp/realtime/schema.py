@@ -14,6 +14,7 @@ from kamp.auth.policy import Permission, can, require
 from kamp.errors import BadRequest, UserError
 from kamp.graphql.context import Info
 from kamp.graphql.relay import decode_id, to_global_id
+from kamp.realtime.broker import workspace_channel
 from kamp.realtime.events import Event
 
 
@@ -64,7 +65,7 @@ class RealtimeSubscription:
         sees_internal = can(principal, workspace, Permission.ACCOUNT_INTERNAL_READ)
         # Waiting for events must not hold a database connection.
         await info.context.close()
-        async for event in info.context.broker.subscribe(workspace):
+        async for event in info.context.broker.subscribe(workspace_channel(workspace)):
             if event.internal and not sees_internal:
                 continue
             yield WorkspaceEvent(event=event)

@@ -1,0 +1,103 @@
+"""The viewer's notifications: the list, marking read, and a live subscription."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from kamp.graphql.context import Info
+from kamp.graphql.errors import UserErrorType, mutate
+from kamp.graphql.relay import Connection, connection, decode_id
+from kamp.notifications import service
+from kamp.notifications.types import NotificationNode, notifications
+from kamp.pagination import PageArgs
+from kamp.realtime.broker import user_channel
+
+
+@strawberry.input
+class MarkNotificationsReadInput:
+    ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Leave out to mark every unread notification."
+    )
+    read: bool = True
+
+
+@strawberry.type
+class MarkNotificationsReadPayload:
+    notifications: list[NotificationNode] = strawberry.field(default_factory=list)
+    errors: list[UserErrorType] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class NotificationsQuery:
+    @strawberry.field(description="The viewer's notifications, newest first.")
+    async def notifications(
+        self,
+        info: Info,
+        unread_only: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[NotificationNode]:
+        page = PageArgs.parse(first, after)
+        result = await service.list_notifications(
+            info.context.session,
+            principal=await info.context.require_principal(),
+            page=page,
+            unread_only=unread_only,
+        )
+        return connection(result, NotificationNode.of)
+
+    @strawberry.field
+    async def unread_notification_count(self, info: Info) -> int:
+        return await service.unread_count(
+            info.context.session, principal=await info.context.require_principal()
+        )
+
+
+@strawberry.type
+class NotificationsMutation:
+    @strawberry.mutation(description="Mark the viewer's notifications read (or unread).")
+    async def mark_notifications_read(
+        self, info: Info, input: MarkNotificationsReadInput
+    ) -> MarkNotificationsReadPayload:
+        async def run() -> MarkNotificationsReadPayload:
+            ids = (
+                [decode_id(i, "Notification", field="ids") for i in input.ids]
+                if input.ids is not None
+                else None
+            )
+            rows = await service.mark_read(
+                info.context.session,
+                principal=await info.context.require_principal(),
+                ids=ids,
+                read=input.read,
+            )
+            return MarkNotificationsReadPayload(
+                notifications=[NotificationNode.of(row) for row in rows]
+            )
+
+        return await mutate(
+            info,
+            run,
+            payload=MarkNotificationsReadPayload,
+            field="notifications",
+            node=lambda _: None,
+        )
+
+
+@strawberry.type
+class NotificationsSubscription:
+    @strawberry.subscription(description="The viewer's new notifications, as they arrive.")
+    async def notifications(self, info: Info) -> AsyncGenerator[NotificationNode, None]:
+        principal = await info.context.require_principal()
+        user_id = service.inbox_of(principal)
+        # Waiting must not hold a database connection.
+        await info.context.close()
+        async for event in info.context.broker.subscribe(user_channel(user_id)):
+            if event.node_type != "Notification":
+                continue
+            row = await notifications(info).load(event.node_id)
+            await info.context.close()
+            if row is not None:
+                yield NotificationNode.of(row)

@@ -1,0 +1,178 @@
+"""Notifying users: an in-app notice, its email (in the same transaction) and a live event on
+the recipient's own channel. Reading and marking one's own notices."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamp.accounts.models import User
+from kamp.auth.principal import Principal
+from kamp.db import utcnow
+from kamp.errors import ErrorCode, Forbidden, UserError
+from kamp.mail.service import queue_mail
+from kamp.notifications.models import Notification
+from kamp.pagination import Page, PageArgs, keyset_page
+from kamp.realtime.events import Event, record
+
+MAX_MARK = 100
+
+
+async def notify(
+    session: AsyncSession,
+    *,
+    user_ids: Iterable[uuid.UUID],
+    workspace_id: uuid.UUID,
+    kind: str,
+    title: str,
+    body: str = "",
+    node: Any = None,
+    dedupe_key: str | None = None,
+    email: bool = True,
+    link: str = "",
+    calendar: str | None = None,
+) -> list[Notification]:
+    """Notify each user once per `dedupe_key`: the notice, its email and the live event are
+    written only for users who have not had it, so a job run twice sends nothing twice.
+    Returns the notices created by this call."""
+    wanted = list(dict.fromkeys(user_ids))
+    if not wanted:
+        return []
+    users = {
+        user.id: user
+        for user in await session.scalars(
+            select(User).where(User.id.in_(wanted), User.is_active.is_(True))
+        )
+    }
+    created: list[Notification] = []
+    for user_id in wanted:
+        user = users.get(user_id)
+        if user is None:
+            continue
+        row_id = await _insert_once(
+            session,
+            user_id=user_id,
+            workspace_id=workspace_id,
+            kind=kind,
+            title=title[:300],
+            body=body,
+            node_type=type(node).__name__ if node is not None else None,
+            node_id=node.id if node is not None else None,
+            dedupe_key=dedupe_key,
+        )
+        if row_id is None:  # already notified (a retried or concurrent run)
+            continue
+        notification = await session.get(Notification, row_id)
+        assert notification is not None
+        created.append(notification)
+        if email:
+            text = f"{body}\n\n{link}" if link else body
+            await queue_mail(
+                session, recipient=user.email, subject=title, body=text, calendar=calendar
+            )
+        record(
+            session,
+            Event(
+                workspace_id=workspace_id,
+                kind="Notification.created",
+                node_type="Notification",
+                node_id=row_id,
+                recipient_id=user_id,
+            ),
+        )
+    return created
+
+
+async def _insert_once(session: AsyncSession, **values: Any) -> uuid.UUID | None:
+    """INSERT ... ON CONFLICT DO NOTHING on (user_id, dedupe_key): under concurrency the
+    second writer waits for the first and then inserts nothing, instead of failing."""
+    values = {"id": uuid.uuid4(), "created_at": utcnow(), **values}
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(Notification)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["user_id", "dedupe_key"])
+        .returning(Notification.id)
+    )
+    return await session.scalar(stmt)
+
+
+# --- the viewer's own notices ---------------------------------------------------------------
+
+
+def inbox_of(principal: Principal) -> uuid.UUID:
+    # Machine clients have no inbox.
+    if principal.user_id is None:
+        raise Forbidden()
+    return principal.user_id
+
+
+async def list_notifications(
+    session: AsyncSession, *, principal: Principal, page: PageArgs, unread_only: bool = False
+) -> Page[Notification]:
+    stmt = select(Notification).where(Notification.user_id == inbox_of(principal))
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return await keyset_page(session, stmt, Notification, page, newest_first=True)
+
+
+async def unread_count(session: AsyncSession, *, principal: Principal) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == inbox_of(principal), Notification.read_at.is_(None))
+    )
+    return int(count or 0)
+
+
+async def get_notifications(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Notification]:
+    """Only one's own: another user's notice is as missing as one that does not exist."""
+    if principal.user_id is None:
+        return {}
+    rows = await session.scalars(
+        select(Notification).where(
+            Notification.id.in_(ids), Notification.user_id == principal.user_id
+        )
+    )
+    return {row.id: row for row in rows}
+
+
+async def mark_read(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    ids: Sequence[uuid.UUID] | None,
+    read: bool = True,
+) -> list[Notification]:
+    """Mark the given notices (all unread ones when `ids` is None) read or unread."""
+    user_id = inbox_of(principal)
+    if ids is not None and len(ids) > MAX_MARK:
+        raise UserError("ids", f"Mark at most {MAX_MARK} at once.", ErrorCode.INVALID)
+    stmt = update(Notification).where(Notification.user_id == user_id)
+    if ids is None:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    else:
+        found = await get_notifications(session, principal=principal, ids=ids)
+        if len(found) != len(set(ids)):
+            raise UserError("ids", "No such notification.", ErrorCode.NOT_FOUND)
+        stmt = stmt.where(Notification.id.in_(ids))
+    changed = await session.scalars(
+        stmt.values(read_at=utcnow() if read else None)
+        .returning(Notification.id)
+        .execution_options(synchronize_session=False)
+    )
+    changed_ids = list(changed)
+    rows = await session.scalars(
+        select(Notification)
+        .where(Notification.id.in_(changed_ids))
+        .execution_options(populate_existing=True)
+    )
+    return list(rows)
