@@ -28,6 +28,20 @@ class MeetingStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
+class AgendaTopic(StrEnum):
+    """What an agenda item is about; some topics bring live figures into the agenda."""
+
+    GENERAL = "GENERAL"
+    SALES_PERFORMANCE = "SALES_PERFORMANCE"  # % of YTD and annual goal, from the forecasts
+    ISSUES = "ISSUES"
+    PIPELINE_REVIEW = "PIPELINE_REVIEW"  # new, open and lost opportunities
+    MARKETING = "MARKETING"
+    CORPORATE_UPDATE = "CORPORATE_UPDATE"
+    VOICE_OF_THE_FIELD = "VOICE_OF_THE_FIELD"
+    PLAN_REVIEW = "PLAN_REVIEW"
+    ACTION_REVIEW = "ACTION_REVIEW"
+
+
 class MeetingSeries(WorkspaceElement, Base):
     """A recurring meeting: an RFC 5545 RRULE evaluated in the series' own time zone, so the
     local start time holds across daylight-saving changes."""
@@ -91,6 +105,11 @@ class AgendaItem(WorkspaceElement, Base):
     )
     time_box_minutes: Mapped[int | None] = mapped_column()
     position: Mapped[int] = mapped_column(default=0)
+    topic: Mapped[AgendaTopic] = mapped_column(
+        enum_column(AgendaTopic, "agenda_topic"),
+        default=AgendaTopic.GENERAL,
+        server_default=AgendaTopic.GENERAL.value,
+    )
 
 
 class MeetingDecision(WorkspaceElement, Base):
