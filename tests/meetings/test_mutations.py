@@ -168,7 +168,7 @@ async def test_weekly_standing_call_gets_the_default_agenda(world, clients):
     ]
     assert [i["position"] for i in meeting["agendaItems"]] == list(range(6))
     assert all(i["visibility"] == "SHARED" and i["timeBoxMinutes"] for i in meeting["agendaItems"])
-    other = await new_meeting(kam, world.a.workspace_gid, kind="KICK_OFF")
+    other = await new_meeting(kam, world.a.workspace_gid, kind="OTHER")
     assert other["agendaItems"] == []
 
 

@@ -72,12 +72,25 @@ async def test_monthly_rule_and_invalid_rules(world, clients):
     assert [(e["field"], e["code"]) for e in errors] == [("timeZone", "INVALID")]
 
 
+MY_ZONE = """mutation($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) {
+  timeZone errors { field code } } }"""
+
+
 async def test_meeting_in_utc_shown_in_any_zone(world, clients):
     kam = await clients.as_user(world.a.email(Role.KAM))
     meeting = await new_meeting(kam, world.a.workspace_gid, startsAt="2027-03-16T09:00:00-05:00")
     node = (await gql(kam, LOCAL, {"id": meeting["id"], "tz": None}))["data"]["node"]
     assert node["startsAt"] == "2027-03-16T14:00:00+00:00"
+    # By default each viewer sees their own zone (UTC until they choose one).
+    assert node["localStartsAt"] == "2027-03-16T14:00:00+00:00"
+    buyer = await clients.as_user(world.a.email(Role.CUSTOMER_BUYER))
+    for http, zone in ((kam, "America/Chicago"), (buyer, "Asia/Tokyo")):
+        changed = await gql(http, MY_ZONE, {"input": {"timeZone": zone}})
+        assert changed["data"]["updateMyProfile"] == {"timeZone": zone, "errors": []}
+    node = (await gql(kam, LOCAL, {"id": meeting["id"], "tz": None}))["data"]["node"]
     assert node["localStartsAt"] == "2027-03-16T09:00:00-05:00"
+    node = (await gql(buyer, LOCAL, {"id": meeting["id"], "tz": None}))["data"]["node"]
+    assert node["localStartsAt"] == "2027-03-16T23:00:00+09:00"
     paris = (await gql(kam, LOCAL, {"id": meeting["id"], "tz": "Europe/Paris"}))["data"]["node"]
     assert paris["localStartsAt"] == "2027-03-16T15:00:00+01:00"
     bad = await gql(kam, LOCAL, {"id": meeting["id"], "tz": "Nowhere/Else"})

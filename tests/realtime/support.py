@@ -39,6 +39,7 @@ async def subscription(
     *,
     init: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    query: str = EVENTS,
 ):
     async with connect(
         f"ws://{host}/graphql",
@@ -53,7 +54,7 @@ async def subscription(
                 {
                     "id": "1",
                     "type": "subscribe",
-                    "payload": {"query": EVENTS, "variables": {"id": workspace_id}},
+                    "payload": {"query": query, "variables": {"id": workspace_id}},
                 }
             )
         )

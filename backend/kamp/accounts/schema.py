@@ -37,6 +37,9 @@ class Viewer:
     side: Side  # type: ignore[valid-type]
     is_org_admin: bool
     can_create_key_accounts: bool
+    time_zone: str = strawberry.field(
+        description="The IANA zone the viewer sees times in (UTC for a machine client)."
+    )
 
     @strawberry.field(description="Workspaces the viewer is a member of.")
     async def workspaces(
@@ -74,6 +77,7 @@ class AccountsQuery:
             side=principal.side,
             is_org_admin=principal.is_org_admin,
             can_create_key_accounts=Permission.ACCOUNT_MANAGE in org_permissions(principal),
+            time_zone=user.time_zone if user else "UTC",
         )
 
 
@@ -216,8 +220,34 @@ def _optional_id(value: strawberry.ID | None, expected: str, field: str) -> obje
 # --- mutations ------------------------------------------------------------------------------
 
 
+@strawberry.input
+class UpdateMyProfileInput:
+    display_name: str | None = None
+    time_zone: str | None = strawberry.field(default=None, description="An IANA zone name.")
+
+
+@strawberry.type
+class MyProfilePayload:
+    user: UserNode | None = None
+    time_zone: str | None = None
+    errors: list[UserErrorType] = strawberry.field(default_factory=list)
+
+
 @strawberry.type
 class AccountsMutation:
+    @strawberry.mutation(description="Change the viewer's own name or time zone.")
+    async def update_my_profile(self, info: Info, input: UpdateMyProfileInput) -> MyProfilePayload:
+        async def run() -> MyProfilePayload:
+            row = await service.update_my_profile(
+                info.context.session,
+                principal=await info.context.require_principal(),
+                display_name=input.display_name,
+                time_zone=input.time_zone,
+            )
+            return MyProfilePayload(user=UserNode.of(row), time_zone=row.time_zone)
+
+        return await mutate(info, run, payload=MyProfilePayload, field="user", node=UserNode.of)
+
     @strawberry.mutation(description="Open a key account with its customer and workspace.")
     async def create_key_account(
         self, info: Info, input: CreateKeyAccountInput

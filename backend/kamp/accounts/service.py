@@ -30,6 +30,7 @@ from kamp.accounts.models import (
 from kamp.auth.policy import Permission, can, org_permissions, require, require_org
 from kamp.auth.principal import Principal
 from kamp.errors import Conflict, ErrorCode, Forbidden, NotFound, UserError
+from kamp.meetings.timezones import zone
 from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.realtime.events import changed_fields, record_change
 
@@ -489,3 +490,25 @@ async def _lowest_tier(session: AsyncSession, supplier_id: uuid.UUID) -> str:
         .limit(1)
     )
     return lowest or Tier.KEY.value
+
+
+async def update_my_profile(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    display_name: str | None = None,
+    time_zone: str | None = None,
+) -> User:
+    """A person changes their own name and time zone, from a browser session only: an
+    integrator's token acts within scopes, none of which covers the person's profile."""
+    if principal.user_id is None or principal.scopes is not None:
+        raise Forbidden()
+    user = await session.get(User, principal.user_id)
+    if user is None:
+        raise NotFound()
+    if display_name is not None:
+        user.display_name = _clean_name(display_name, "displayName")
+    if time_zone is not None:
+        user.time_zone = zone(time_zone).key
+    await session.flush()
+    return user

@@ -9,14 +9,21 @@ import strawberry
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
+from kamp.auth.policy import Permission, can
+from kamp.db import utcnow
 from kamp.errors import BadRequest, UserError
+from kamp.forecasts import service as forecasts
+from kamp.forecasts.types import Forecast
 from kamp.graphql.context import Info
 from kamp.graphql.elements import WorkspaceElementNode
 from kamp.graphql.relay import node_loader, register_node, to_global_id
 from kamp.meetings import agenda, loaders, models, service, timezones
+from kamp.pipeline import service as pipeline
+from kamp.pipeline.types import OpportunityNode
 
 MeetingType = strawberry.enum(models.MeetingType)
 MeetingStatus = strawberry.enum(models.MeetingStatus)
+AgendaTopic = strawberry.enum(models.AgendaTopic)
 
 
 async def user_node(info: Info, user_id: object) -> UserNode | None:
@@ -24,6 +31,15 @@ async def user_node(info: Info, user_id: object) -> UserNode | None:
         return None
     row = await account_loaders.users(info).load(user_id)  # type: ignore[arg-type]
     return UserNode.of(row) if row else None
+
+
+async def viewer_time_zone(info: Info) -> str | None:
+    """The signed-in person's zone (None for a machine client)."""
+    principal = await info.context.require_principal()
+    if principal.user_id is None:
+        return None
+    row = await account_loaders.users(info).load(principal.user_id)
+    return row.time_zone if row else None
 
 
 def _as_query_error(error: UserError) -> BadRequest:
@@ -108,6 +124,65 @@ class AgendaItemNode(WorkspaceElementNode):
     async def owner(self, info: Info) -> UserNode | None:
         return await user_node(info, self.row.owner_id)
 
+    @strawberry.field(description="What the item is about; some topics bring live figures.")
+    def topic(self) -> AgendaTopic:  # type: ignore[valid-type]
+        return self.row.topic
+
+    @strawberry.field(
+        description="For a sales performance item: the forecast of the meeting's year, live "
+        "(% of year to date and of the annual goal). Null for other topics or without "
+        "access to forecasts."
+    )
+    async def sales_performance(self, info: Info) -> Forecast | None:
+        if self.row.topic != models.AgendaTopic.SALES_PERFORMANCE:
+            return None
+        principal = await info.context.require_principal()
+        if not can(principal, self.row.workspace_id, Permission.FORECASTS_READ):
+            return None
+        meeting = await loaders.meetings(info).load(self.row.meeting_id)
+        if meeting is None:
+            return None
+        view = await forecasts.year_view(
+            info.context.session,
+            principal=principal,
+            workspace_id=self.row.workspace_id,
+            year=timezones.to_local(meeting.starts_at, meeting.time_zone).year,
+        )
+        return Forecast(view=view)
+
+    @strawberry.field(
+        description="For a pipeline review item: opportunities new in the 30 days before the "
+        "meeting, still open, and lost in the last 90 days with their post-mortems."
+    )
+    async def pipeline_review(self, info: Info) -> PipelineReview | None:
+        if self.row.topic != models.AgendaTopic.PIPELINE_REVIEW:
+            return None
+        principal = await info.context.require_principal()
+        if not can(principal, self.row.workspace_id, Permission.PIPELINE_READ):
+            return None
+        meeting = await loaders.meetings(info).load(self.row.meeting_id)
+        if meeting is None:
+            return None
+        # A past meeting reviews the pipeline as of its date; a coming one, as of now.
+        review = await pipeline.pipeline_review(
+            info.context.session,
+            principal=principal,
+            workspace_id=self.row.workspace_id,
+            as_of=min(meeting.starts_at, utcnow()),
+        )
+        return PipelineReview(
+            new=[OpportunityNode.of(row) for row in review.new],
+            open=[OpportunityNode.of(row) for row in review.open],
+            lost=[OpportunityNode.of(row) for row in review.lost],
+        )
+
+
+@strawberry.type(description="The opportunities a meeting reviews.")
+class PipelineReview:
+    new: list[OpportunityNode]
+    open: list[OpportunityNode]
+    lost: list[OpportunityNode]
+
 
 @strawberry.type(name="MeetingDecision")
 class MeetingDecisionNode(WorkspaceElementNode):
@@ -158,11 +233,13 @@ class MeetingNode(WorkspaceElementNode):
         return self.row.time_zone
 
     @strawberry.field(
-        description="The start in `timeZone` (an IANA name; the meeting's own by default)."
+        description="The start in `timeZone` (an IANA name); by default in the viewer's own "
+        "zone, or the meeting's for a machine client."
     )
-    def local_starts_at(self, time_zone: str | None = None) -> datetime:
+    async def local_starts_at(self, info: Info, time_zone: str | None = None) -> datetime:
         try:
-            return timezones.to_local(self.row.starts_at, time_zone or self.row.time_zone)
+            zone = time_zone or await viewer_time_zone(info) or self.row.time_zone
+            return timezones.to_local(self.row.starts_at, zone)
         except UserError as error:
             raise _as_query_error(error) from error
 

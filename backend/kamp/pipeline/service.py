@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
@@ -68,6 +68,53 @@ async def list_opportunities(
     if stage is not None:
         stmt = stmt.where(Opportunity.stage == stage)
     return await keyset_page(session, stmt, Opportunity, page)
+
+
+REVIEW_NEW_DAYS = 30
+REVIEW_LOST_DAYS = 90
+REVIEW_LIMIT = 50  # per group: an agenda item, not a report
+
+
+@dataclass(frozen=True)
+class PipelineReview:
+    new: list[Opportunity]
+    open: list[Opportunity]
+    lost: list[Opportunity]
+
+
+async def pipeline_review(
+    session: AsyncSession, *, principal: Principal, workspace_id: uuid.UUID, as_of: datetime
+) -> PipelineReview:
+    """What a meeting reviews: opportunities new in the last 30 days, those still open, and
+    those lost in the last 90 days (with their post-mortems), as the viewer may see them."""
+    require(principal, workspace_id, Permission.PIPELINE_READ)
+    base = select(Opportunity).where(
+        Opportunity.workspace_id == workspace_id,
+        editing.visible(Opportunity, principal, Permission.PIPELINE_READ),
+    )
+    new = await session.scalars(
+        base.where(
+            Opportunity.stage.in_([OpportunityStage.NEW, OpportunityStage.OPEN]),
+            Opportunity.created_at >= as_of - timedelta(days=REVIEW_NEW_DAYS),
+            Opportunity.created_at <= as_of,
+        )
+        .order_by(Opportunity.created_at.desc(), Opportunity.id)
+        .limit(REVIEW_LIMIT)
+    )
+    still_open = await session.scalars(
+        base.where(Opportunity.stage.in_([OpportunityStage.NEW, OpportunityStage.OPEN]))
+        .order_by(Opportunity.expected_close.asc().nulls_last(), Opportunity.id)
+        .limit(REVIEW_LIMIT)
+    )
+    lost = await session.scalars(
+        base.where(
+            Opportunity.stage == OpportunityStage.LOST,
+            Opportunity.updated_at >= as_of - timedelta(days=REVIEW_LOST_DAYS),
+        )
+        .order_by(Opportunity.updated_at.desc(), Opportunity.id)
+        .limit(REVIEW_LIMIT)
+    )
+    return PipelineReview(new=list(new), open=list(still_open), lost=list(lost))
 
 
 @dataclass(frozen=True)
