@@ -20,6 +20,7 @@ from kamp.graphql.errors import KampErrors
 from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
 from kamp.meetings.schema import MeetingsMutation, MeetingsQuery
+from kamp.meetings.series_schema import SeriesMutation
 from kamp.notifications.schema import (
     NotificationsMutation,
     NotificationsQuery,
@@ -76,6 +77,7 @@ Mutation = merge_types(
         RelationshipsMutation,
         SelectionMutation,
         MeetingsMutation,
+        SeriesMutation,
         ActionsMutation,
         NotificationsMutation,
     ),
