@@ -18,6 +18,7 @@ from kamp.auth.principal import Principal
 from kamp.db import Visibility
 from kamp.errors import Forbidden, NotFound
 from kamp.meetings.service import clean_text
+from kamp.notifications.service import notify
 from kamp.pagination import Page, PageArgs, keyset_page
 
 # "@jane.doe@example.com": an @ not preceded by a word character, then an address.
@@ -106,4 +107,16 @@ async def add_comment(
         mentions=await _mentions(session, workspace_id, body, chosen),
         visibility=chosen,
     )
-    return await editing.create(session, principal=principal, row=row)
+    await editing.create(session, principal=principal, row=row)
+    # Those mentioned hear of it (only readers of the comment were kept as mentions).
+    await notify(
+        session,
+        user_ids=[uuid.UUID(m) for m in row.mentions if uuid.UUID(m) != principal.user_id],
+        workspace_id=workspace_id,
+        kind="action.mentioned",
+        title=f"You were mentioned on: {item.title}"[:300],
+        body=body,
+        node=item,
+        dedupe_key=f"action.mentioned:{row.id}",
+    )
+    return row

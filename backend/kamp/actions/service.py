@@ -21,6 +21,7 @@ from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
 from kamp.meetings.agenda import get_children
 from kamp.meetings.models import AgendaItem
 from kamp.meetings.service import clean_text, get_meetings
+from kamp.notifications.service import notify
 from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.plans.elements import get_elements
 from kamp.plans.models import Objective
@@ -91,6 +92,38 @@ async def _owner(
             "ownerId", "The owner must be a member of this workspace.", ErrorCode.INVALID
         )
     return owner_id
+
+
+async def _check_internal_owner(session: AsyncSession, row: ActionItem) -> None:
+    """An INTERNAL item owned by a customer would be an item its owner cannot see."""
+    if row.visibility != Visibility.INTERNAL or row.owner_id is None:
+        return
+    role = await session.scalar(
+        select(Membership.role).where(
+            Membership.workspace_id == row.workspace_id, Membership.user_id == row.owner_id
+        )
+    )
+    if role is not None and role.side == Side.CUSTOMER:
+        raise UserError(
+            "ownerId", "An internal action item needs an owner at the supplier.", ErrorCode.INVALID
+        )
+
+
+async def _tell_owner(session: AsyncSession, principal: Principal, row: ActionItem) -> None:
+    """The new owner hears of the item (unless they assigned it to themselves)."""
+    if row.owner_id is None or row.owner_id == principal.user_id:
+        return
+    due = f" (due {row.due_date.isoformat()})" if row.due_date else ""
+    await notify(
+        session,
+        user_ids=[row.owner_id],
+        workspace_id=row.workspace_id,
+        kind="action.assigned",
+        title=f"Action item for you: {row.title}"[:300],
+        body=f"{row.title}{due}\n\n{row.description}".strip(),
+        node=row,
+        dedupe_key=f"action.assigned:{row.id}:{row.owner_id}:{row.version}",
+    )
 
 
 async def _links(
@@ -169,7 +202,10 @@ async def create_action_item(
             principal, workspace_id, visibility, Visibility.SHARED
         ),
     )
-    return await editing.create(session, principal=principal, row=row)
+    await _check_internal_owner(session, row)
+    await editing.create(session, principal=principal, row=row)
+    await _tell_owner(session, principal, row)
+    return row
 
 
 async def editable_action_item(
@@ -201,6 +237,7 @@ async def update_action_item(
     visibility: Visibility | None = None,
 ) -> ActionItem:
     row = await editable_action_item(session, principal, item_id)
+    owner_before = row.owner_id
     links = await _links(
         session,
         principal,
@@ -225,6 +262,9 @@ async def update_action_item(
         },
         visibility=visibility,
     )
+    await _check_internal_owner(session, row)
+    if row.owner_id != owner_before:
+        await _tell_owner(session, principal, row)
     return row
 
 
