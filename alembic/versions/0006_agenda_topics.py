@@ -45,4 +45,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("agenda_items", schema=None) as batch_op:
+        # SQLite rebuilds the table: the enum's CHECK must go before its column does.
+        batch_op.drop_constraint(op.f("ck_agenda_items_agenda_topic"), type_="check")
         batch_op.drop_column("topic")

@@ -27,6 +27,7 @@ from kamp.accounts.selection import recompute
 from kamp.auth.passwords import hash_password
 from kamp.db import make_engine, make_session_factory, transaction
 from kamp.mail.models import OutboxMessage
+from kamp.meetings.demo import load_demo_meetings
 from kamp.plans.demo import load_demo_plan
 from kamp.settings import Settings
 
@@ -171,6 +172,14 @@ async def _load(session: AsyncSession) -> None:
                 kam=kam,
                 buyer=by_role[Role.CUSTOMER_BUYER],
                 mentor=by_role[Role.MENTOR],
+            )
+            await load_demo_meetings(
+                session,
+                workspace=workspace,
+                kam=kam,
+                member=by_role[Role.SUPPLIER_MEMBER],
+                buyer=by_role[Role.CUSTOMER_BUYER],
+                executive=by_role[Role.CUSTOMER_EXECUTIVE],
             )
         by_name: dict[str, Location] = {}
         for kind, name, city, parent in sites:

@@ -1,0 +1,160 @@
+"""Demo meetings and action items, loaded by `kamp seed --demo` through the services (so
+agendas come from the templates and history is recorded), relative to the day of seeding."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamp.accounts.models import User, Workspace
+from kamp.actions import service as actions
+from kamp.actions.comments import add_comment
+from kamp.actions.models import ActionPriority, ActionStatus
+from kamp.auth.service import principal_for_user
+from kamp.db import Visibility, utcnow
+from kamp.meetings import agenda, service
+from kamp.meetings.models import AgendaItem, MeetingType
+from kamp.meetings.series import schedule_series
+
+ZONE = "America/Chicago"
+
+
+def _at(days: int, hour: int) -> datetime:
+    """A local time in the account's zone, `days` from today."""
+    local_day = utcnow().astimezone(ZoneInfo(ZONE)).date() + timedelta(days=days)
+    return datetime.combine(local_day, time(hour), tzinfo=ZoneInfo(ZONE))
+
+
+async def load_demo_meetings(
+    session: AsyncSession,
+    *,
+    workspace: Workspace,
+    kam: User,
+    member: User,
+    buyer: User,
+    executive: User,
+) -> None:
+    principal = await principal_for_user(session, user=kam)
+    attendees = [kam.id, member.id, buyer.id]
+    # Last week's standing call: held, with minutes, a decision and action items.
+    held = await service.create_meeting(
+        session,
+        principal=principal,
+        workspace_id=workspace.id,
+        title="Weekly standing call",
+        meeting_type=MeetingType.WEEKLY_STANDING,
+        starts_at=_at(-6, 9),
+        time_zone=ZONE,
+        video_link="https://meet.example.com/hollis-weekly",
+        attendee_ids=attendees,
+    )
+    items = list(
+        await session.scalars(
+            select(AgendaItem).where(AgendaItem.meeting_id == held.id).order_by(AgendaItem.position)
+        )
+    )
+    notes = [
+        "Year to date at 97% of forecast; Chicago branches ahead, Milwaukee behind.",
+        "Two late deliveries to the Gary branch; root cause is the carrier change.",
+        "Line 4 retrofit moved to proposal; the spares contract was lost on price.",
+    ]
+    for item, text in zip(items, notes, strict=False):
+        await agenda.update_agenda_item(
+            session, principal=principal, item_id=item.id, version=item.version, notes=text
+        )
+    await agenda.record_decision(
+        session,
+        principal=principal,
+        meeting_id=held.id,
+        text="Move the Gary branch to the consolidated Tuesday delivery.",
+        agenda_item_id=items[1].id if len(items) > 1 else None,
+    )
+    await service.publish_minutes(
+        session, principal=principal, meeting_id=held.id, version=held.version
+    )
+    volumes = await actions.create_action_item(
+        session,
+        principal=principal,
+        workspace_id=workspace.id,
+        title="Send Q1 volume forecast per branch",
+        description="Per branch and A-item family, so we can set reorder points.",
+        owner_id=buyer.id,
+        due_date=(utcnow() + timedelta(days=2)).date(),
+        priority=ActionPriority.HIGH,
+        meeting_id=held.id,
+    )
+    await add_comment(
+        session,
+        principal=principal,
+        action_item_id=volumes.id,
+        text=f"@{buyer.email} the template from last quarter works fine.",
+    )
+    carrier = await actions.create_action_item(
+        session,
+        principal=principal,
+        workspace_id=workspace.id,
+        title="Confirm the carrier change with Gary branch",
+        owner_id=member.id,
+        due_date=(utcnow() - timedelta(days=3)).date(),
+        meeting_id=held.id,
+    )
+    await actions.update_action_item(
+        session,
+        principal=principal,
+        item_id=carrier.id,
+        version=carrier.version,
+        status=ActionStatus.IN_PROGRESS,
+    )
+    await actions.create_action_item(
+        session,
+        principal=principal,
+        workspace_id=workspace.id,
+        title="Prepare margin scenarios for the retrofit proposal",
+        owner_id=kam.id,
+        due_date=(utcnow() + timedelta(days=9)).date(),
+        visibility=Visibility.INTERNAL,
+    )
+    # The weekly series ahead, and a quarterly business review with the executive.
+    series = await service.create_series(
+        session,
+        principal=principal,
+        workspace_id=workspace.id,
+        title="Weekly standing call",
+        meeting_type=MeetingType.WEEKLY_STANDING,
+        rrule=f"FREQ=WEEKLY;BYDAY={_at(1, 9).strftime('%a')[:2].upper()}",
+        time_zone=ZONE,
+        starts_on=_at(1, 9).date(),
+        local_start_time=time(9),
+        duration_minutes=45,
+    )
+    await service.create_meeting(
+        session,
+        principal=principal,
+        workspace_id=workspace.id,
+        title="Weekly standing call",
+        meeting_type=MeetingType.WEEKLY_STANDING,
+        starts_at=_at(1, 9),
+        time_zone=ZONE,
+        duration_minutes=45,
+        video_link="https://meet.example.com/hollis-weekly",
+        series_id=series.id,
+        attendee_ids=attendees,
+    )
+    await schedule_series(
+        session, principal=principal, series_id=series.id, until=utcnow() + timedelta(days=28)
+    )
+    await service.create_meeting(
+        session,
+        principal=principal,
+        workspace_id=workspace.id,
+        title="Quarterly business review",
+        meeting_type=MeetingType.QUARTERLY_BUSINESS_REVIEW,
+        starts_at=_at(17, 13),
+        time_zone=ZONE,
+        duration_minutes=120,
+        place="Hollis HQ, Columbus, board room",
+        attendee_ids=[*attendees, executive.id],
+    )
