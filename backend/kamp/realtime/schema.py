@@ -16,6 +16,7 @@ from kamp.graphql.context import Info
 from kamp.graphql.relay import decode_id, to_global_id
 from kamp.realtime.broker import workspace_channel
 from kamp.realtime.events import Event
+from kamp.realtime.presence import watch_viewers
 
 
 @strawberry.type(description="Something changed in a workspace.")
@@ -72,3 +73,13 @@ class RealtimeSubscription:
             # Resolving the event's fields (its actor) may have opened a session: give the
             # connection back to the pool while waiting, or subscribers would exhaust it.
             await info.context.close()
+
+    @strawberry.subscription(
+        description="Who has a page open (a plan, a meeting, a workspace: any node the viewer "
+        "may see), now and whenever that changes. Subscribing is being on the page."
+    )
+    async def viewers(
+        self, info: Info, node_id: strawberry.ID
+    ) -> AsyncGenerator[list[UserNode], None]:
+        async for users in watch_viewers(info, node_id):
+            yield users
