@@ -23,9 +23,8 @@ from kamp.meetings.models import AgendaItem
 from kamp.meetings.service import clean_text, get_meetings
 from kamp.notifications.service import notify
 from kamp.pagination import Page, PageArgs, keyset_page
-from kamp.plans.elements import get_elements
+from kamp.plans.elements import get_elements, workspace_owner
 from kamp.plans.models import Objective
-from kamp.plans.service import workspace_member
 
 CLOSED = (ActionStatus.DONE, ActionStatus.CANCELLED)
 
@@ -80,18 +79,6 @@ async def list_action_items(
     if meeting_id is not None:
         stmt = stmt.where(ActionItem.meeting_id == meeting_id)
     return await keyset_page(session, stmt, ActionItem, page)
-
-
-async def _owner(
-    session: AsyncSession, workspace_id: uuid.UUID, owner_id: uuid.UUID | None
-) -> uuid.UUID | None:
-    if owner_id is not None and (
-        await workspace_member(session, workspace_id=workspace_id, user_id=owner_id) is None
-    ):
-        raise UserError(
-            "ownerId", "The owner must be a member of this workspace.", ErrorCode.INVALID
-        )
-    return owner_id
 
 
 async def _check_internal_owner(session: AsyncSession, row: ActionItem) -> None:
@@ -186,7 +173,7 @@ async def create_action_item(
         workspace_id=workspace_id,
         title=clean_text(title, "title", 300, required=True),
         description=clean_text(description, "description", 10_000) or "",
-        owner_id=await _owner(session, workspace_id, owner_id),
+        owner_id=await workspace_owner(session, workspace_id, owner_id),
         due_date=due_date,
         priority=priority,
         status=ActionStatus.OPEN,
@@ -254,7 +241,7 @@ async def update_action_item(
         values={
             "title": clean_text(title, "title", 300, required=True),
             "description": clean_text(description, "description", 10_000),
-            "owner_id": await _owner(session, row.workspace_id, owner_id),
+            "owner_id": await workspace_owner(session, row.workspace_id, owner_id),
             "due_date": due_date,
             "priority": priority,
             "status": status,

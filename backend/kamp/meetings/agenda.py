@@ -24,7 +24,7 @@ from kamp.meetings.models import (
     MeetingType,
 )
 from kamp.meetings.service import clean_minutes, clean_text, visible_meeting
-from kamp.plans.service import workspace_member
+from kamp.plans.elements import workspace_owner
 
 E = TypeVar("E", bound=WorkspaceElement)
 MAX_AGENDA_ITEMS = 50  # the meeting page shows them all, in order
@@ -166,18 +166,6 @@ async def _child(
     return row
 
 
-async def _owner(
-    session: AsyncSession, workspace_id: uuid.UUID, owner_id: uuid.UUID | None
-) -> uuid.UUID | None:
-    if owner_id is not None and (
-        await workspace_member(session, workspace_id=workspace_id, user_id=owner_id) is None
-    ):
-        raise UserError(
-            "ownerId", "The owner must be a member of this workspace.", ErrorCode.INVALID
-        )
-    return owner_id
-
-
 def _default_visibility(meeting: Meeting) -> Visibility:
     return Visibility.INTERNAL if meeting.visibility == Visibility.INTERNAL else Visibility.SHARED
 
@@ -237,7 +225,7 @@ async def create_agenda_item(
         meeting_id=meeting.id,
         title=clean_text(title, "title", 300, required=True),
         notes=clean_text(notes, "notes", 20_000) or "",
-        owner_id=await _owner(session, meeting.workspace_id, owner_id),
+        owner_id=await workspace_owner(session, meeting.workspace_id, owner_id),
         time_box_minutes=clean_minutes(time_box_minutes, "timeBoxMinutes"),
         position=count,
         visibility=editing.initial_visibility(
@@ -269,7 +257,7 @@ async def update_agenda_item(
         values={
             "title": clean_text(title, "title", 300, required=True),
             "notes": clean_text(notes, "notes", 20_000),
-            "owner_id": await _owner(session, row.workspace_id, owner_id),
+            "owner_id": await workspace_owner(session, row.workspace_id, owner_id),
             "time_box_minutes": clean_minutes(time_box_minutes, "timeBoxMinutes"),
         },
         visibility=visibility,
