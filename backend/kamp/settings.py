@@ -53,6 +53,13 @@ class Settings:
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    # Reminders: the agenda goes out this long before a meeting; items due within this many
+    # days remind their owner; overdue ones go to the KAM this many days after their due
+    # date; the daily digest arrives at this hour of each user's own day.
+    agenda_lead_hours: int = 24
+    due_soon_days: int = 2
+    escalation_delay_days: int = 2
+    digest_hour: int = 7
     frontend_dir: Path = ROOT / "frontend" / "static"
 
     @classmethod
@@ -73,6 +80,10 @@ class Settings:
             max_query_depth=_env_int("MAX_QUERY_DEPTH", 12),
             max_aliases=_env_int("MAX_ALIASES", 30),
             max_tokens=_env_int("MAX_TOKENS", 2000),
+            agenda_lead_hours=_env_int("AGENDA_LEAD_HOURS", 24),
+            due_soon_days=_env_int("DUE_SOON_DAYS", 2),
+            escalation_delay_days=_env_int("ESCALATION_DELAY_DAYS", 2),
+            digest_hour=_env_int("DIGEST_HOUR", 7),
             frontend_dir=Path(_env("FRONTEND_DIR", str(ROOT / "frontend" / "static"))),
         )
         settings.check()
@@ -90,6 +101,14 @@ class Settings:
         """Refuse settings that would be unsafe in production."""
         if self.env not in {"development", "test", "production"}:
             raise SettingsError("KAMP_ENV must be development, test or production")
+        for name, value, low, high in (
+            ("AGENDA_LEAD_HOURS", self.agenda_lead_hours, 1, 24 * 14),
+            ("DUE_SOON_DAYS", self.due_soon_days, 0, 60),
+            ("ESCALATION_DELAY_DAYS", self.escalation_delay_days, 0, 90),
+            ("DIGEST_HOUR", self.digest_hour, 0, 23),
+        ):
+            if not low <= value <= high:
+                raise SettingsError(f"KAMP_{name} must be between {low} and {high}, got {value}")
         if self.is_production:
             if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
                 raise SettingsError(

@@ -12,11 +12,14 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp.actions import reminders as action_reminders
 from kamp.db import transaction, utcnow
 from kamp.forecasts import deviations
 from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, TaskFunction, dispatch
 from kamp.mail.models import OutboxMessage
 from kamp.mail.service import MailNotSent, deliver
+from kamp.meetings import reminders as meeting_reminders
+from kamp.notifications import digest
 from kamp.realtime.broker import publish_all
 from kamp.realtime.events import drop_recorded, take_recorded
 
@@ -103,12 +106,49 @@ async def notify_deviations(ctx: dict[str, Any]) -> int:
     return notified
 
 
+async def _notify_job(ctx: dict[str, Any], name: str, work: Any) -> int:
+    kamp: JobContext = ctx["kamp"]
+    sent: int = await in_transaction(ctx, lambda session: work(session, settings=kamp.settings))
+    if sent:
+        log.info("notices sent", extra={"job": name, "count": sent})
+    return sent
+
+
+async def send_agendas(ctx: dict[str, Any]) -> int:
+    """Each meeting's agenda to its attendees, the lead time before it starts."""
+    return await _notify_job(ctx, "send_agendas", meeting_reminders.send_agendas)
+
+
+async def remind_due_soon(ctx: dict[str, Any]) -> int:
+    return await _notify_job(ctx, "remind_due_soon", action_reminders.remind_due_soon)
+
+
+async def escalate_overdue(ctx: dict[str, Any]) -> int:
+    return await _notify_job(ctx, "escalate_overdue", action_reminders.escalate_overdue)
+
+
+async def send_digests(ctx: dict[str, Any]) -> int:
+    return await _notify_job(ctx, "send_digests", digest.send_digests)
+
+
 TASKS: dict[str, TaskFunction] = {
     "deliver_mail": deliver_mail,
     "sweep_outbox": sweep_outbox,
     "notify_deviations": notify_deviations,
+    "send_agendas": send_agendas,
+    "remind_due_soon": remind_due_soon,
+    "escalate_overdue": escalate_overdue,
+    "send_digests": send_digests,
 }
 
 # Periodic tasks and their period in minutes: arq cron in the worker, a loop in the server
 # process in the embedded default.
-SCHEDULE: dict[str, int] = {"sweep_outbox": 5, "notify_deviations": 60}
+SCHEDULE: dict[str, int] = {
+    "sweep_outbox": 5,
+    "notify_deviations": 60,
+    "send_agendas": 15,
+    "remind_due_soon": 60,
+    "escalate_overdue": 60,
+    # Hourly: each user's digest goes out at the digest hour of their own time zone.
+    "send_digests": 60,
+}
