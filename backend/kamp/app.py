@@ -9,7 +9,6 @@ from arq import create_pool
 from arq.connections import RedisSettings
 from redis.asyncio import Redis
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import HTTPConnection, Request
@@ -20,21 +19,18 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from kamp import migrations
 from kamp.auth import routes as auth_routes
-from kamp.auth.csrf import SESSION_COOKIE
 from kamp.auth.federation import routes as federation_routes
 from kamp.auth.oauth import routes as oauth_routes
-from kamp.auth.oauth.bearer import bearer_principal
 from kamp.auth.oauth.keys import KeyRingCache
-from kamp.auth.principal import Principal
 from kamp.auth.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
-from kamp.auth.service import principal_for_session
+from kamp.auth.resolve import bearer_resolver, principal_resolver
 from kamp.db import make_engine, make_session_factory
-from kamp.errors import Unauthenticated
-from kamp.graphql.context import Context, PrincipalResolver
+from kamp.graphql.context import Context
 from kamp.graphql.schema import build_schema
 from kamp.graphql.view import KampGraphQL
 from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, JobQueue
 from kamp.jobs.tasks import SCHEDULE, TASKS
+from kamp.meetings import routes as meeting_routes
 from kamp.observability import RequestIdMiddleware, count_sql
 from kamp.realtime.broker import Broker, MemoryBroker, RedisBroker
 from kamp.runtime import Runtime
@@ -71,35 +67,6 @@ async def close_runtime(runtime: Runtime) -> None:
     if runtime.redis is not None:
         await runtime.redis.aclose()
     await runtime.engine.dispose()
-
-
-def bearer_resolver(runtime: Runtime, authorization: str) -> PrincipalResolver:
-    scheme, _, credentials = authorization.partition(" ")
-
-    async def resolve(session: AsyncSession) -> Principal | None:
-        if scheme.lower() != "bearer" or not credentials.strip():
-            raise Unauthenticated("Use an Authorization: Bearer <access token> header.")
-        return await bearer_principal(
-            session,
-            token=credentials.strip(),
-            keys=runtime.keys,
-            issuer=runtime.settings.base_url,
-        )
-
-    return resolve
-
-
-def principal_resolver(connection: HTTPConnection) -> PrincipalResolver:
-    """A bearer token (integrators) wins over the session cookie (browsers)."""
-    runtime: Runtime = connection.app.state.runtime
-    if authorization := connection.headers.get("authorization"):
-        return bearer_resolver(runtime, authorization)
-    cookie = connection.cookies.get(SESSION_COOKIE)
-
-    async def resolve(session: AsyncSession) -> Principal | None:
-        return await principal_for_session(session, token=cookie) if cookie else None
-
-    return resolve
 
 
 async def healthz(_request: Request) -> Response:
@@ -168,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *auth_routes.routes,
         *federation_routes.routes,
         *oauth_routes.routes,
+        *meeting_routes.routes,
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
     ]

@@ -18,6 +18,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from kamp.auth.policy import require_principal
 from kamp.auth.principal import Principal
+from kamp.auth.resolve import PrincipalResolver
 from kamp.jobs.queue import JobQueue, drop_deferred
 from kamp.realtime.broker import Broker
 from kamp.realtime.events import drop_recorded
@@ -25,8 +26,6 @@ from kamp.runtime import after_commit
 from kamp.settings import Settings
 
 log = logging.getLogger("kamp.graphql")
-
-PrincipalResolver = Callable[[AsyncSession], Awaitable[Principal | None]]
 
 
 @dataclass

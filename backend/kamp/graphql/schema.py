@@ -19,6 +19,7 @@ from kamp.graphql.context import Info
 from kamp.graphql.errors import KampErrors
 from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
+from kamp.meetings.calendar_schema import CalendarMutation, CalendarQuery
 from kamp.meetings.schema import MeetingsMutation, MeetingsQuery
 from kamp.meetings.series_schema import SeriesMutation
 from kamp.notifications.schema import (
@@ -60,6 +61,7 @@ Query = merge_types(
         RelationshipsQuery,
         SelectionQuery,
         MeetingsQuery,
+        CalendarQuery,
         ActionsQuery,
         NotificationsQuery,
     ),
@@ -77,6 +79,7 @@ Mutation = merge_types(
         RelationshipsMutation,
         SelectionMutation,
         MeetingsMutation,
+        CalendarMutation,
         SeriesMutation,
         ActionsMutation,
         NotificationsMutation,

@@ -172,6 +172,7 @@ class MeetingsMutation:
             call=lambda s, p, **ids: service.create_meeting(
                 s,
                 principal=p,
+                base_url=info.context.settings.base_url,
                 title=input.title,
                 meeting_type=input.meeting_type,
                 starts_at=input.starts_at,
@@ -198,6 +199,7 @@ class MeetingsMutation:
             call=lambda s, p, **ids: service.update_meeting(
                 s,
                 principal=p,
+                base_url=info.context.settings.base_url,
                 version=input.version,
                 title=input.title,
                 starts_at=input.starts_at,
@@ -220,7 +222,11 @@ class MeetingsMutation:
             node=MeetingNode.of,
             decode=lambda: {"meeting_id": decode_id(input.id, "Meeting")},
             call=lambda s, p, **ids: service.cancel_meeting(
-                s, principal=p, version=input.version, **ids
+                s,
+                principal=p,
+                version=input.version,
+                base_url=info.context.settings.base_url,
+                **ids,
             ),
         )
 
@@ -233,7 +239,11 @@ class MeetingsMutation:
             node=MeetingNode.of,
             decode=lambda: {"meeting_id": decode_id(input.id, "Meeting")},
             call=lambda s, p, **ids: service.publish_minutes(
-                s, principal=p, version=input.version, **ids
+                s,
+                principal=p,
+                version=input.version,
+                base_url=info.context.settings.base_url,
+                **ids,
             ),
         )
 

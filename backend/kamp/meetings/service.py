@@ -17,7 +17,7 @@ from kamp.auth.principal import Principal
 from kamp.db import Visibility, utcnow
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
 from kamp.history.service import add_records
-from kamp.meetings import timezones
+from kamp.meetings import invitations, timezones
 from kamp.meetings.models import (
     Meeting,
     MeetingAttendee,
@@ -29,6 +29,8 @@ from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.realtime.events import record_change
 
 MAX_ATTENDEES = 100
+# What attendees' calendars hold: a change to any of these sends them an update.
+SCHEDULING = ("title", "starts_at", "time_zone", "duration_minutes", "place", "video_link")
 
 
 def clean_text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
@@ -265,9 +267,10 @@ async def create_meeting(
     series_id: uuid.UUID | None = None,
     attendee_ids: Sequence[uuid.UUID] = (),
     visibility: Visibility | None = None,
+    base_url: str = "",
 ) -> Meeting:
     """The KAM schedules a meeting (of a series or alone); its agenda starts from the template
-    of its type."""
+    of its type, and each attendee is sent an invitation with the ICS."""
     from kamp.meetings.agenda import apply_template  # agenda builds on this module
 
     require(principal, workspace_id, Permission.PLAN_SUBMIT)
@@ -298,14 +301,24 @@ async def create_meeting(
         session.add(MeetingAttendee(meeting_id=row.id, user_id=user_id))
     await session.flush()
     await apply_template(session, principal, row)
+    await invitations.send_calendar_notice(
+        session,
+        row,
+        kind="meeting.invitation",
+        user_ids=await invitations.attendee_ids(session, row.id),
+        actor_id=principal.user_id,
+        base_url=base_url,
+    )
     return row
 
 
 async def _set_attendees(
     session: AsyncSession, principal: Principal, row: Meeting, attendee_ids: Sequence[uuid.UUID]
-) -> None:
-    """Replace the attendee list; recorded in the meeting's history as `attendees`."""
+) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
+    """Replace the attendee list; recorded in the meeting's history as `attendees`. Returns
+    who was added and who was removed."""
     wanted = await _members(session, row.workspace_id, attendee_ids)
+    previous = set(await invitations.attendee_ids(session, row.id))
     # Kept in the history as sorted, comma-separated user IDs.
     before = ",".join(
         sorted(
@@ -317,7 +330,7 @@ async def _set_attendees(
     )
     after = ",".join(sorted(str(u) for u in wanted))
     if before == after:
-        return
+        return [], []
     await session.execute(delete(MeetingAttendee).where(MeetingAttendee.meeting_id == row.id))
     for user_id in wanted:
         session.add(MeetingAttendee(meeting_id=row.id, user_id=user_id))
@@ -342,6 +355,7 @@ async def _set_attendees(
         internal=internal,
     )
     await session.flush()
+    return [u for u in wanted if u not in previous], sorted(previous - set(wanted))
 
 
 async def update_meeting(
@@ -359,11 +373,16 @@ async def update_meeting(
     status: MeetingStatus | None = None,
     attendee_ids: Sequence[uuid.UUID] | None = None,
     visibility: Visibility | None = None,
+    base_url: str = "",
 ) -> Meeting:
+    """Attendees hear of it: new ones get an invitation, removed ones a cancellation, and
+    everyone an update when the time or place changes (or a cancellation when it is off)."""
     row = await visible_meeting(session, principal, meeting_id)
     require(principal, row.workspace_id, Permission.PLAN_SUBMIT)
     if time_zone is not None:
         timezones.zone(time_zone)
+    before = {name: getattr(row, name) for name in SCHEDULING}
+    was_cancelled = row.status == MeetingStatus.CANCELLED
     await editing.update(
         session,
         principal=principal,
@@ -380,13 +399,39 @@ async def update_meeting(
         },
         visibility=visibility,
     )
+    added: list[uuid.UUID] = []
+    removed: list[uuid.UUID] = []
     if attendee_ids is not None:
-        await _set_attendees(session, principal, row, attendee_ids)
+        added, removed = await _set_attendees(session, principal, row, attendee_ids)
+    notice = {"actor_id": principal.user_id, "base_url": base_url}
+    current = [u for u in await invitations.attendee_ids(session, row.id) if u not in added]
+    if row.status == MeetingStatus.CANCELLED and not was_cancelled:
+        await invitations.send_calendar_notice(
+            session, row, kind="meeting.cancelled", user_ids=current + removed, **notice
+        )
+        return row
+    if any(getattr(row, name) != value for name, value in before.items()):
+        await invitations.send_calendar_notice(
+            session, row, kind="meeting.updated", user_ids=current, **notice
+        )
+    if added:
+        await invitations.send_calendar_notice(
+            session, row, kind="meeting.invitation", user_ids=added, **notice
+        )
+    if removed:
+        await invitations.send_calendar_notice(
+            session, row, kind="meeting.cancelled", user_ids=removed, **notice
+        )
     return row
 
 
 async def cancel_meeting(
-    session: AsyncSession, *, principal: Principal, meeting_id: uuid.UUID, version: int
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    meeting_id: uuid.UUID,
+    version: int,
+    base_url: str = "",
 ) -> Meeting:
     row = await visible_meeting(session, principal, meeting_id)
     require(principal, row.workspace_id, Permission.PLAN_SUBMIT)
@@ -401,11 +446,24 @@ async def cancel_meeting(
         version=version,
         values={"status": MeetingStatus.CANCELLED},
     )
+    await invitations.send_calendar_notice(
+        session,
+        row,
+        kind="meeting.cancelled",
+        user_ids=await invitations.attendee_ids(session, row.id),
+        actor_id=principal.user_id,
+        base_url=base_url,
+    )
     return row
 
 
 async def publish_minutes(
-    session: AsyncSession, *, principal: Principal, meeting_id: uuid.UUID, version: int
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    meeting_id: uuid.UUID,
+    version: int,
+    base_url: str = "",
 ) -> Meeting:
     """The KAM publishes the minutes (agenda notes and decisions); the meeting is then held."""
     row = await visible_meeting(session, principal, meeting_id)
@@ -421,4 +479,5 @@ async def publish_minutes(
         version=version,
         values={"status": MeetingStatus.HELD, "minutes_published_at": utcnow()},
     )
+    await invitations.send_minutes(session, row, actor_id=principal.user_id, base_url=base_url)
     return row

@@ -82,6 +82,10 @@ class MeetingSeriesNode(WorkspaceElementNode):
     def duration_minutes(self) -> int:
         return self.row.duration_minutes
 
+    @strawberry.field(description="The series as one recurring iCalendar event.")
+    def ics_url(self, info: Info) -> str:
+        return f"{info.context.settings.base_url}/calendar/series/{self.id}.ics"
+
     @strawberry.field(
         description=f"Start times (UTC) in [from, to), at most {timezones.MAX_OCCURRENCES}."
     )
@@ -246,6 +250,10 @@ class MeetingNode(WorkspaceElementNode):
     @strawberry.field
     def duration_minutes(self) -> int:
         return self.row.duration_minutes
+
+    @strawberry.field(description="This meeting as an iCalendar file (signed in or a token).")
+    def ics_url(self, info: Info) -> str:
+        return f"{info.context.settings.base_url}/calendar/meetings/{self.id}.ics"
 
     @strawberry.field
     def place(self) -> str:

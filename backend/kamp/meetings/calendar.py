@@ -1,0 +1,162 @@
+"""iCalendar (RFC 5545) for meetings and series: one file per meeting, a feed per user, and
+the invitations mailed to attendees. Times carry their IANA zone with a VTIMEZONE, so a series'
+09:00 stays 09:00 across daylight-saving changes. Each file is built for one reader: what they
+may not see (internal meetings, internal agenda items) is never in it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vCalAddress, vRecur, vText
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamp.accounts.models import KeyAccount, Side, User, Workspace
+from kamp.db import Visibility, utcnow
+from kamp.meetings.models import AgendaItem, Meeting, MeetingAttendee, MeetingSeries, MeetingStatus
+
+PRODID = "-//kamp//key account management portal//EN"
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    return f"meeting-{meeting.id}@kamp"
+
+
+def new_calendar(method: str | None = None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    return calendar
+
+
+def _address(user: User, **params: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{user.email}")
+    address.params["cn"] = vText(user.display_name)
+    for name, value in params.items():
+        address.params[name] = vText(value)
+    return address
+
+
+def meeting_event(
+    meeting: Meeting,
+    *,
+    agenda: Sequence[AgendaItem],
+    attendees: Sequence[User],
+    organizer: User | None,
+    url: str,
+) -> Event:
+    """The meeting as one VEVENT; `agenda` must already be what the reader may see."""
+    zone = ZoneInfo(meeting.time_zone)
+    start = meeting.starts_at.astimezone(zone)
+    event = Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("sequence", meeting.version)
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
+    event.add("summary", meeting.title)
+    event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
+    if meeting.place or meeting.video_link:
+        event.add("location", meeting.place or meeting.video_link)
+    event.add("url", meeting.video_link or url)
+    lines = [f"{n}. {item.title}" for n, item in enumerate(agenda, 1)]
+    description = ("Agenda:\n" + "\n".join(lines) + "\n\n" if lines else "") + url
+    event.add("description", description)
+    if organizer is not None:
+        event.add("organizer", _address(organizer))
+    for user in attendees:
+        event.add(
+            "attendee",
+            _address(user, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION", rsvp="TRUE"),
+        )
+    return event
+
+
+def series_event(series: MeetingSeries, *, url: str) -> Event:
+    """A series as one recurring VEVENT: the rule runs in the series' zone."""
+    zone = ZoneInfo(series.time_zone)
+    start = datetime.combine(series.starts_on, series.local_start_time, tzinfo=zone)
+    event = Event()
+    event.add("uid", f"series-{series.id}@kamp")
+    event.add("sequence", series.version)
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", start)
+    event.add("duration", timedelta(minutes=series.duration_minutes))
+    event.add("rrule", vRecur.from_ical(series.rrule))
+    event.add("summary", series.title)
+    event.add("url", url)
+    return event
+
+
+def to_ics(calendar: Calendar) -> str:
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode()
+
+
+# --- reading what one reader may see ------------------------------------------------------
+
+
+async def _agenda(session: AsyncSession, meeting: Meeting, supplier: bool) -> list[AgendaItem]:
+    stmt = select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+    if not supplier:
+        stmt = stmt.where(AgendaItem.visibility == Visibility.SHARED)
+    return list(await session.scalars(stmt.order_by(AgendaItem.position, AgendaItem.created_at)))
+
+
+async def _attendees(session: AsyncSession, meeting_id: uuid.UUID) -> list[User]:
+    return list(
+        await session.scalars(
+            select(User)
+            .join(MeetingAttendee, MeetingAttendee.user_id == User.id)
+            .where(MeetingAttendee.meeting_id == meeting_id)
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+async def _kam(session: AsyncSession, workspace_id: uuid.UUID) -> User | None:
+    return await session.scalar(
+        select(User)
+        .join(KeyAccount, KeyAccount.kam_id == User.id)
+        .join(Workspace, Workspace.key_account_id == KeyAccount.id)
+        .where(Workspace.id == workspace_id)
+    )
+
+
+def meeting_url(base_url: str, meeting: Meeting) -> str:
+    return f"{base_url}/w/{meeting.workspace_id}/meetings/{meeting.id}"
+
+
+async def meeting_events(
+    session: AsyncSession, meetings: Sequence[Meeting], *, side: Side, base_url: str
+) -> list[Event]:
+    """VEVENTs of meetings the reader may see (the caller filtered the meetings)."""
+    events = []
+    for meeting in meetings:
+        events.append(
+            meeting_event(
+                meeting,
+                agenda=await _agenda(session, meeting, side == Side.SUPPLIER),
+                attendees=await _attendees(session, meeting.id),
+                organizer=await _kam(session, meeting.workspace_id),
+                url=meeting_url(base_url, meeting),
+            )
+        )
+    return events
+
+
+async def meeting_ics(
+    session: AsyncSession, meeting: Meeting, *, side: Side, base_url: str, method: str
+) -> str:
+    calendar = new_calendar(method)
+    for event in await meeting_events(session, [meeting], side=side, base_url=base_url):
+        if method == "CANCEL":
+            event["status"] = vText("CANCELLED")
+        calendar.add_component(event)
+    return to_ics(calendar)

@@ -1,0 +1,100 @@
+"""A person's calendar feed: a secret URL their calendar app polls. Only its SHA-256 is kept;
+making a new one replaces the old, revoking deletes it. The feed holds the meetings of all the
+person's workspaces, as that person may see them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamp import editing
+from kamp.accounts.models import User
+from kamp.auth.policy import Permission
+from kamp.auth.principal import Principal
+from kamp.auth.service import principal_for_user
+from kamp.auth.tokens import new_token, token_hash
+from kamp.db import utcnow
+from kamp.errors import Forbidden
+from kamp.meetings import calendar
+from kamp.meetings.models import CalendarFeed, Meeting
+
+FEED_PAST = timedelta(days=90)
+FEED_AHEAD = timedelta(days=400)
+MAX_FEED_MEETINGS = 1000
+
+
+def _require_person(principal: Principal) -> None:
+    # A browser session only: a token's scopes do not reach the person's calendar URL.
+    if principal.user_id is None or principal.scopes is not None:
+        raise Forbidden("Manage your calendar feed from the web app.")
+
+
+def feed_path(secret: str) -> str:
+    return f"/calendar/feeds/{secret}.ics"
+
+
+async def get_feed(session: AsyncSession, *, principal: Principal) -> CalendarFeed | None:
+    if principal.user_id is None:
+        return None
+    return await session.scalar(
+        select(CalendarFeed).where(CalendarFeed.user_id == principal.user_id)
+    )
+
+
+async def create_feed(session: AsyncSession, *, principal: Principal) -> tuple[CalendarFeed, str]:
+    """A new secret URL (returned once); the previous one stops working."""
+    _require_person(principal)
+    await revoke_feed(session, principal=principal)
+    secret = new_token()
+    row = CalendarFeed(user_id=principal.user_id, secret_hash=token_hash(secret))
+    session.add(row)
+    await session.flush()
+    return row, secret
+
+
+async def revoke_feed(session: AsyncSession, *, principal: Principal) -> bool:
+    _require_person(principal)
+    result = await session.execute(
+        delete(CalendarFeed).where(CalendarFeed.user_id == principal.user_id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def feed_ics(session: AsyncSession, *, secret: str, base_url: str) -> str | None:
+    """The feed behind a secret, or None (unknown, revoked, or its owner deactivated)."""
+    if not 20 <= len(secret) <= 100:
+        return None
+    # Looked up by hash: the secret itself is never compared, so timing tells nothing of it.
+    feed = await session.scalar(
+        select(CalendarFeed).where(CalendarFeed.secret_hash == token_hash(secret))
+    )
+    if feed is None:
+        return None
+    user = await session.get(User, feed.user_id)
+    if user is None or not user.is_active:
+        return None
+    feed.last_used_at = utcnow()
+    principal = await principal_for_user(session, user=user)
+    now = utcnow()
+    meetings = list(
+        await session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.workspace_id.in_(principal.workspace_ids),
+                editing.visible(Meeting, principal, Permission.PLAN_READ),
+                Meeting.starts_at >= now - FEED_PAST,
+                Meeting.starts_at <= now + FEED_AHEAD,
+            )
+            .order_by(Meeting.starts_at, Meeting.id)
+            .limit(MAX_FEED_MEETINGS)
+        )
+    )
+    feed_calendar = calendar.new_calendar("PUBLISH")
+    feed_calendar.add("x-wr-calname", f"kamp: {user.display_name}")
+    for event in await calendar.meeting_events(
+        session, meetings, side=principal.side, base_url=base_url
+    ):
+        feed_calendar.add_component(event)
+    return calendar.to_ics(feed_calendar)
