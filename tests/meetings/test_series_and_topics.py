@@ -8,6 +8,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from kamp.accounts.models import Role
+from kamp.jobs.queue import JobContext
+from kamp.jobs.tasks import schedule_series
 from tests.forecasts.support import set_entry, set_goal
 from tests.meetings.support import CREATE_SERIES, new_meeting
 from tests.pipeline.support import new_opportunity
@@ -179,3 +181,18 @@ async def test_preparation_items_are_supplier_only(world, clients):
     assert all(i["visibility"] == "SHARED" for i in buyer_items)
     other = await clients.as_user(world.b.email(Role.KAM))
     assert (await gql(other, TOPICS, {"id": qbr["id"]}))["data"]["node"] is None
+
+
+async def test_the_job_keeps_series_scheduled_ahead(world, clients, runtime):
+    kam = await clients.as_user(world.a.email(Role.KAM))
+    await _weekly_series(kam, world)
+    ctx = {"kamp": JobContext(runtime.settings, runtime.session_factory, runtime.broker)}
+    created = await schedule_series(ctx)
+    assert 3 <= created <= 5  # four weeks of Tuesdays
+    assert await schedule_series(ctx) == 0
+    listed = await gql(
+        kam,
+        "query($ws: ID!) { meetings(workspaceId: $ws) { nodes { id } } }",
+        {"ws": world.a.workspace_gid},
+    )
+    assert len(listed["data"]["meetings"]["nodes"]) == created

@@ -19,6 +19,7 @@ from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, TaskFunction, 
 from kamp.mail.models import OutboxMessage
 from kamp.mail.service import MailNotSent, deliver
 from kamp.meetings import reminders as meeting_reminders
+from kamp.meetings import series
 from kamp.notifications import digest
 from kamp.realtime.broker import publish_all
 from kamp.realtime.events import drop_recorded, take_recorded
@@ -127,6 +128,11 @@ async def escalate_overdue(ctx: dict[str, Any]) -> int:
     return await _notify_job(ctx, "escalate_overdue", action_reminders.escalate_overdue)
 
 
+async def schedule_series(ctx: dict[str, Any]) -> int:
+    """Keep every series' meetings scheduled four weeks ahead."""
+    return await _notify_job(ctx, "schedule_series", series.schedule_all_series)
+
+
 async def send_digests(ctx: dict[str, Any]) -> int:
     return await _notify_job(ctx, "send_digests", digest.send_digests)
 
@@ -139,6 +145,7 @@ TASKS: dict[str, TaskFunction] = {
     "remind_due_soon": remind_due_soon,
     "escalate_overdue": escalate_overdue,
     "send_digests": send_digests,
+    "schedule_series": schedule_series,
 }
 
 # Periodic tasks and their period in minutes: arq cron in the worker, a loop in the server
@@ -151,4 +158,5 @@ SCHEDULE: dict[str, int] = {
     "escalate_overdue": 60,
     # Hourly: each user's digest goes out at the digest hour of their own time zone.
     "send_digests": 60,
+    "schedule_series": 60,
 }

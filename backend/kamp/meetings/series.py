@@ -9,13 +9,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp.accounts.models import Membership
+from kamp.accounts.models import KeyAccount, Membership, User, Workspace
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
+from kamp.auth.service import principal_for_user
 from kamp.db import utcnow
 from kamp.errors import ErrorCode, NotFound, UserError
 from kamp.meetings import service
 from kamp.meetings.models import Meeting, MeetingAttendee, MeetingSeries
+from kamp.settings import Settings
 
 MAX_AHEAD = timedelta(days=400)  # a year of weekly calls at most per request
 
@@ -26,6 +28,7 @@ async def schedule_series(
     principal: Principal,
     series_id: uuid.UUID,
     until: datetime,
+    base_url: str = "",
 ) -> list[Meeting]:
     """Create the meetings of the series' occurrences from now until `until` that do not
     exist yet (a cancelled one is not brought back). Attendees are those of the series'
@@ -67,6 +70,7 @@ async def schedule_series(
                 series_id=series.id,
                 attendee_ids=attendees,
                 visibility=series.visibility,
+                base_url=base_url,
             )
         )
     return created
@@ -94,3 +98,32 @@ async def _latest_attendees(session: AsyncSession, series: MeetingSeries) -> lis
             .order_by(MeetingAttendee.user_id)
         )
     )
+
+
+SCHEDULE_AHEAD = timedelta(days=28)
+
+
+async def schedule_all_series(session: AsyncSession, *, settings: Settings) -> int:
+    """The daily job: every series has its meetings of the next four weeks, scheduled in the
+    KAM's name (so they come with agendas and invitations). Returns meetings created."""
+    rows = await session.execute(
+        select(MeetingSeries, User)
+        .join(Workspace, Workspace.id == MeetingSeries.workspace_id)
+        .join(KeyAccount, KeyAccount.id == Workspace.key_account_id)
+        .join(User, User.id == KeyAccount.kam_id)
+        .where(User.is_active.is_(True))
+        .order_by(MeetingSeries.created_at, MeetingSeries.id)
+    )
+    created = 0
+    for series, kam in rows.all():
+        principal = await principal_for_user(session, user=kam)
+        created += len(
+            await schedule_series(
+                session,
+                principal=principal,
+                series_id=series.id,
+                until=utcnow() + SCHEDULE_AHEAD,
+                base_url=settings.base_url,
+            )
+        )
+    return created

@@ -41,6 +41,7 @@ class SeriesMutation:
                 principal=await info.context.require_principal(),
                 series_id=decode_id(input.series_id, "MeetingSeries", field="seriesId"),
                 until=input.until,
+                base_url=info.context.settings.base_url,
             )
             return ScheduleSeriesMeetingsPayload(meetings=[MeetingNode.of(row) for row in rows])
 
