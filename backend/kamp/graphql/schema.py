@@ -19,6 +19,7 @@ from kamp.graphql.context import Info
 from kamp.graphql.errors import KampErrors
 from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
+from kamp.history.schema import HistoryQuery
 from kamp.meetings.calendar_schema import CalendarMutation, CalendarQuery
 from kamp.meetings.schema import MeetingsMutation, MeetingsQuery
 from kamp.meetings.series_schema import SeriesMutation
@@ -64,6 +65,7 @@ Query = merge_types(
         CalendarQuery,
         ActionsQuery,
         NotificationsQuery,
+        HistoryQuery,
     ),
 )
 Subscription = merge_types("Subscription", (RealtimeSubscription, NotificationsSubscription))

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp.auth.policy import Permission, can
+from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
 from kamp.history.models import ChangeRecord
 from kamp.pagination import Page, PageArgs, keyset_page
@@ -75,3 +75,18 @@ async def list_history(
     if not can(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ):
         stmt = stmt.where(ChangeRecord.internal.is_(False))
     return await keyset_page(session, stmt, ChangeRecord, page)
+
+
+async def recent_changes(
+    session: AsyncSession, *, principal: Principal, workspace_id: uuid.UUID, limit: int
+) -> list[ChangeRecord]:
+    """A workspace's latest changes, newest first. The caller still drops changes of elements
+    the principal cannot load now (made internal since, or deleted)."""
+    require(principal, workspace_id, Permission.WORKSPACE_READ)
+    stmt = select(ChangeRecord).where(ChangeRecord.workspace_id == workspace_id)
+    if not can(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ):
+        stmt = stmt.where(ChangeRecord.internal.is_(False))
+    rows = await session.scalars(
+        stmt.order_by(ChangeRecord.created_at.desc(), ChangeRecord.id.desc()).limit(limit)
+    )
+    return list(rows)
