@@ -14,7 +14,6 @@ from starlette.middleware import Middleware
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from kamp import migrations
@@ -35,6 +34,7 @@ from kamp.observability import RequestIdMiddleware, count_sql
 from kamp.realtime.broker import Broker, MemoryBroker, RedisBroker
 from kamp.runtime import Runtime
 from kamp.settings import Settings
+from kamp.webapp import WebApp
 
 
 async def build_runtime(settings: Settings) -> Runtime:
@@ -140,7 +140,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
     ]
     if settings.frontend_dir.is_dir():
-        routes.append(Mount("/", StaticFiles(directory=settings.frontend_dir, html=True)))
+        routes.append(Mount("/", WebApp(directory=settings.frontend_dir, html=True)))
     return Starlette(
         routes=routes,
         middleware=[Middleware(RequestIdMiddleware, expose_sql_count=not settings.is_production)],

@@ -60,7 +60,7 @@ class Settings:
     due_soon_days: int = 2
     escalation_delay_days: int = 2
     digest_hour: int = 7
-    frontend_dir: Path = ROOT / "frontend" / "static"
+    frontend_dir: Path = ROOT / "frontend" / "dist"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -84,7 +84,7 @@ class Settings:
             due_soon_days=_env_int("DUE_SOON_DAYS", 2),
             escalation_delay_days=_env_int("ESCALATION_DELAY_DAYS", 2),
             digest_hour=_env_int("DIGEST_HOUR", 7),
-            frontend_dir=Path(_env("FRONTEND_DIR", str(ROOT / "frontend" / "static"))),
+            frontend_dir=Path(_env("FRONTEND_DIR", str(ROOT / "frontend" / "dist"))),
         )
         settings.check()
         return settings

@@ -205,7 +205,7 @@ async def federated_sign_in(browser, email: str, login: str) -> httpx.Response:
 def refused_with(response: httpx.Response) -> str:
     assert response.status_code == 303
     location = response.headers["location"]
-    assert location.startswith("/#/?signin_error="), location
+    assert location.startswith("/login?signin_error="), location
     assert "kamp_session" not in response.headers.get("set-cookie", "")
     return location.rpartition("=")[2]
 
@@ -277,7 +277,7 @@ async def test_invited_person_signs_in_and_the_link_is_reused(
 
     response = await federated_sign_in(browser, f"alice@{DOMAIN}", "alice")
 
-    assert response.status_code == 303 and response.headers["location"] == "/#/"
+    assert response.status_code == 303 and response.headers["location"] == "/"
     cookies = response.headers.get_list("set-cookie")
     session_cookie = next(c for c in cookies if c.startswith("kamp_session=")).lower()
     assert "httponly" in session_cookie and "samesite=lax" in session_cookie
@@ -304,7 +304,7 @@ async def test_invited_person_signs_in_and_the_link_is_reused(
     ):
         url = await go_to_provider(kamp2, provider="customer-a")
         response = await kamp2.get(local(await at_provider(provider2, url, "alice")))
-        assert response.headers["location"] == "/#/"
+        assert response.headers["location"] == "/"
         assert (await gql(kamp2, VIEWER))["data"]["viewer"]["user"]["email"] == f"alice@{DOMAIN}"
     assert await count(runtime, User) == users_before + 1
     assert await count(runtime, FederatedIdentity) == 1
@@ -315,7 +315,7 @@ async def test_existing_user_of_the_organization_is_linked(world, runtime, idp, 
     await configure(runtime, world, idp)
     carol = await add_user(runtime, world.a.customer.id, f"carol@{DOMAIN}")
     response = await federated_sign_in(browser, carol.email, "carol")
-    assert response.headers["location"] == "/#/"
+    assert response.headers["location"] == "/"
     async with runtime.session_factory() as session:
         link = await session.scalar(select(FederatedIdentity))
         assert link.user_id == carol.id
@@ -677,7 +677,7 @@ async def test_configured_provider_signs_people_in(world, runtime, clients, idp,
     ]["errors"] == []
     await invite(clients, world, f"alice@{DOMAIN}", Role.CUSTOMER_EXECUTIVE)
     response = await federated_sign_in(browser, f"alice@{DOMAIN}", "alice")
-    assert response.headers["location"] == "/#/"
+    assert response.headers["location"] == "/"
     viewer = (await gql(browser[0], VIEWER))["data"]["viewer"]
     assert viewer["workspaces"]["nodes"] == [
         {"name": "Workspace a", "viewerRole": "CUSTOMER_EXECUTIVE"}

@@ -62,7 +62,7 @@ async def test_unauthenticated_authorize_goes_to_sign_in(world, runtime, client)
     _, challenge = pkce()
     response = await client.get("/oauth/authorize", params=authorize_params(app, challenge))
     assert response.status_code == 302
-    assert response.headers["location"].startswith("/#/?next=%2Foauth%2Fauthorize%3F")
+    assert response.headers["location"].startswith("/login?next=%2Foauth%2Fauthorize%3F")
 
 
 async def test_denied_consent_returns_access_denied(world, clients, runtime):

@@ -200,7 +200,7 @@ async def test_invitation_is_mailed_by_the_worker(world, clients, client, runtim
     [email] = inbox.messages
     assert email["To"] == "new.buyer@customer-a.example.com"
     assert "Workspace a" in email["Subject"]
-    match = re.search(r"http://testserver/#/invitation/(\S+)", email.get_content())
+    match = re.search(r"http://testserver/invitation/(\S+)", email.get_content())
     assert match, email.get_content()
     preview = await client.get(f"/auth/invitations/{match.group(1)}")
     assert preview.status_code == 200

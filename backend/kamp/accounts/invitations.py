@@ -102,7 +102,7 @@ async def invite_member(
             f"as {role.replace('_', ' ').lower()}.\n\n"
             f"Accept the invitation here (the link works once, until "
             f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC):\n"
-            f"{base_url}/#/invitation/{token}\n"
+            f"{base_url}/invitation/{token}\n"
         ),
     )
     return invitation, token

@@ -167,7 +167,7 @@ async def _checked_client(provider: IdentityProvider, secret_key: str) -> Starle
 
 
 def _failed(code: str) -> Response:
-    response = RedirectResponse(f"/#/?signin_error={code}", status_code=303)
+    response = RedirectResponse(f"/login?signin_error={code}", status_code=303)
     response.headers["cache-control"] = "no-store"
     return response
 
@@ -263,7 +263,7 @@ async def callback(request: Request) -> Response:
         await after_commit(session, queue=runtime.queue, broker=runtime.broker)
         log.info("federated sign-in", extra={"provider": provider.slug, "user_id": str(user.id)})
         request.session.clear()
-        response = RedirectResponse("/#/", status_code=303)
+        response = RedirectResponse("/", status_code=303)
         response.headers["cache-control"] = "no-store"
         set_session_cookie(response, runtime, session_token)
         return response

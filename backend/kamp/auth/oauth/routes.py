@@ -183,7 +183,7 @@ async def authorize(request: Request) -> Response:
         user = await user_for_session(session, token=session_token) if session_token else None
     if user is None:
         next_url = request.url.path + ("?" + request.url.query if request.url.query else "")
-        return RedirectResponse("/#/?" + urlencode({"next": next_url}), status_code=302)
+        return RedirectResponse("/login?" + urlencode({"next": next_url}), status_code=302)
 
     kamp_request = await _kamp_request(request)
     end_user = KampUser(user)

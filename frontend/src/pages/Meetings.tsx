@@ -1,0 +1,133 @@
+// Meetings of the workspace: upcoming and past, in the viewer's own time zone; the KAM
+// schedules a meeting or a weekly series.
+import { useState } from "react";
+import { Link, useParams } from "react-router-dom";
+import { useMutation, useQuery } from "urql";
+
+import { formatDateTime, globalId, humanize } from "../api/ids";
+import { ErrorMessage, FieldErrors, InternalBadge, Loading, type UserError } from "../components/status";
+import { graphql } from "../gql";
+import { useWorkspaceEvents } from "../live/live";
+import { useViewer } from "../live/viewer";
+
+const MEETINGS = graphql(`
+  query Meetings($ws: ID!) {
+    node(id: $ws) {
+      ... on Workspace {
+        id
+        viewerPermissions
+      }
+    }
+    meetings(workspaceId: $ws, first: 100) {
+      nodes {
+        id
+        title
+        meetingType
+        status
+        startsAt
+        localStartsAt
+        visibility
+        attendees {
+          id
+        }
+      }
+    }
+  }
+`);
+
+const CREATE_MEETING = graphql(`
+  mutation CreateMeeting($input: CreateMeetingInput!) {
+    createMeeting(input: $input) {
+      meeting {
+        id
+      }
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+const TYPES = ["WEEKLY_STANDING", "KICK_OFF", "MONTHLY_EXECUTIVE_REVIEW", "QUARTERLY_BUSINESS_REVIEW", "JOINT_PLANNING", "OTHER"] as const;
+
+function Schedule({ ws, onDone }: { ws: string; onDone: () => void }) {
+  const viewer = useViewer();
+  const [, create] = useMutation(CREATE_MEETING);
+  const [errors, setErrors] = useState<UserError[]>([]);
+  async function submit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const local = String(data.get("startsAt") ?? "");
+    if (!local) return setErrors([{ field: "startsAt", code: "REQUIRED", message: "Choose when it starts." }]);
+    // The browser knows its offset for that moment; the API wants an explicit one.
+    const startsAt = new Date(local).toISOString();
+    const result = await create({ input: {
+      workspaceId: ws,
+      title: String(data.get("title") ?? ""),
+      meetingType: data.get("meetingType") as (typeof TYPES)[number],
+      startsAt,
+      timeZone: viewer.timeZone === "UTC" ? Intl.DateTimeFormat().resolvedOptions().timeZone : viewer.timeZone,
+      videoLink: String(data.get("videoLink") ?? ""),
+    } });
+    const left = result.data?.createMeeting.errors ?? (result.error ? [{ code: "FORBIDDEN", message: result.error.graphQLErrors[0]?.message ?? "Not allowed." }] : []);
+    setErrors(left);
+    if (!left.length) {
+      event.currentTarget?.reset();
+      onDone();
+    }
+  }
+  return (
+    <form className="card form" onSubmit={submit} aria-label="Schedule a meeting">
+      <h2>Schedule a meeting</h2>
+      <label>Title <input name="title" required /></label>
+      <label>Type <select name="meetingType" defaultValue="WEEKLY_STANDING">{TYPES.map((t) => <option key={t} value={t}>{humanize(t)}</option>)}</select></label>
+      <label>Starts <input name="startsAt" type="datetime-local" required /></label>
+      <label>Video link <input name="videoLink" type="url" placeholder="https://" /></label>
+      <FieldErrors errors={errors} />
+      <button type="submit" className="button">Schedule</button>
+    </form>
+  );
+}
+
+export function Meetings() {
+  const ws = globalId("Workspace", useParams().workspaceId ?? "");
+  const [result, reexecute] = useQuery({ query: MEETINGS, variables: { ws } });
+  const refresh = () => reexecute({ requestPolicy: "network-only" });
+  useWorkspaceEvents(ws, refresh);
+  if (result.fetching && !result.data) return <Loading what="meetings" />;
+  if (result.error) return <ErrorMessage error={result.error} retry={refresh} />;
+  const all = [...(result.data?.meetings.nodes ?? [])].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+  const now = Date.now();
+  const upcoming = all.filter((m) => Date.parse(m.startsAt) >= now);
+  const past = all.filter((m) => Date.parse(m.startsAt) < now).reverse();
+  const node = result.data?.node;
+  const canSchedule = !!node && "viewerPermissions" in node && node.viewerPermissions.includes("plan:submit");
+  const list = (meetings: typeof all, empty: string) =>
+    meetings.length === 0 ? <p className="empty">{empty}</p> : (
+      <ul className="plain">
+        {meetings.map((m) => (
+          <li key={m.id} className="card row">
+            <Link to={`/w/${ws}/meetings/${m.id}`}>{m.title}</Link>
+            <span className="muted">{formatDateTime(m.localStartsAt)} · {humanize(m.meetingType)} · {humanize(m.status)}</span>
+            <InternalBadge visibility={m.visibility} />
+          </li>
+        ))}
+      </ul>
+    );
+  return (
+    <div className="page">
+      <h1>Meetings</h1>
+      <div className="grid">
+        <section aria-labelledby="upcoming-h">
+          <h2 id="upcoming-h">Upcoming</h2>
+          {list(upcoming, "Nothing scheduled.")}
+          <h2>Past</h2>
+          {list(past, "No meetings yet.")}
+        </section>
+        {canSchedule && <Schedule ws={ws} onDone={refresh} />}
+      </div>
+    </div>
+  );
+}
