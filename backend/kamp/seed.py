@@ -29,6 +29,7 @@ from kamp.db import make_engine, make_session_factory, transaction
 from kamp.mail.models import OutboxMessage
 from kamp.meetings.demo import load_demo_meetings
 from kamp.plans.demo import load_demo_plan
+from kamp.relationships.demo import load_demo_map
 from kamp.settings import Settings
 
 DEMO_PASSWORD = "kamp-demo-2026"  # noqa: S105 - documented demo sign-in
@@ -172,6 +173,9 @@ async def _load(session: AsyncSession) -> None:
                 kam=kam,
                 buyer=by_role[Role.CUSTOMER_BUYER],
                 mentor=by_role[Role.MENTOR],
+            )
+            await load_demo_map(
+                session, workspace=workspace, kam=kam, member=by_role[Role.SUPPLIER_MEMBER]
             )
             await load_demo_meetings(
                 session,

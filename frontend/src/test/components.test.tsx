@@ -155,7 +155,7 @@ describe("ForecastChart", () => {
 
 describe("pages", () => {
   it("show a loading state, then the data", async () => {
-    const loading = { executeQuery: () => never };
+    const loading = { executeQuery: () => never } as never;
     const { unmount } = render(withClient(loading, <Workspaces />));
     expect(screen.getByRole("status")).toHaveTextContent("Loading your workspaces");
     unmount();

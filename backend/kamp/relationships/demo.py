@@ -1,0 +1,138 @@
+"""Demo relationship map, pipeline and forecasts for the first demo account, loaded by
+`kamp seed --demo`: an org chart with stances, the supplier's relationships, a few
+opportunities and a year of forecasts against actuals."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamp.accounts.models import User, Workspace
+from kamp.db import Visibility, utcnow
+from kamp.forecasts.models import ForecastEntry, SalesGoal
+from kamp.pipeline.models import Opportunity, OpportunityStage
+from kamp.relationships.models import BuyingRole, Contact, Relationship, Stance
+
+SHARED, INTERNAL = Visibility.SHARED, Visibility.INTERNAL
+
+# name, title, buying role, influence, stance, reports to (by name)
+CONTACTS = [
+    ("Marcus Hale", "VP Operations", BuyingRole.DECISION_MAKER, 5, Stance.NEUTRAL, None),
+    (
+        "Dana Whitfield",
+        "Category Buyer, MRO",
+        BuyingRole.CHAMPION,
+        4,
+        Stance.SUPPORTER,
+        "Marcus Hale",
+    ),
+    (
+        "Priya Raman",
+        "Supply Chain Director",
+        BuyingRole.INFLUENCER,
+        4,
+        Stance.SKEPTIC,
+        "Marcus Hale",
+    ),
+    ("Tom Becker", "Branch Manager, Gary", BuyingRole.USER, 2, Stance.SUPPORTER, "Priya Raman"),
+    ("Eva Lund", "Procurement Analyst", BuyingRole.GATEKEEPER, 2, Stance.UNKNOWN, "Dana Whitfield"),
+]
+
+
+async def load_demo_map(
+    session: AsyncSession, *, workspace: Workspace, kam: User, member: User
+) -> None:
+    by_name: dict[str, Contact] = {}
+    for name, title, role, influence, stance, boss in CONTACTS:
+        contact = Contact(
+            workspace_id=workspace.id,
+            name=name,
+            title=title,
+            buying_role=role,
+            influence=influence,
+            stance=stance,
+            stance_visibility=INTERNAL,
+            reports_to_id=by_name[boss].id if boss else None,
+            visibility=SHARED,
+        )
+        session.add(contact)
+        await session.flush()
+        by_name[name] = contact
+    for user, name, strength in (
+        (kam, "Marcus Hale", 3),
+        (kam, "Dana Whitfield", 5),
+        (kam, "Priya Raman", 2),
+        (member, "Tom Becker", 4),
+    ):
+        session.add(
+            Relationship(
+                workspace_id=workspace.id,
+                supplier_user_id=user.id,
+                contact_id=by_name[name].id,
+                strength=strength,
+                last_interaction=utcnow().date() - timedelta(days=strength * 4),
+                visibility=INTERNAL,
+            )
+        )
+    for name, stage, value, visibility, post_mortem in (
+        ("Line 4 retrofit: fastener kitting", OpportunityStage.OPEN, 380_000, SHARED, ""),
+        ("Vending machines at 3 branches", OpportunityStage.NEW, 120_000, SHARED, ""),
+        ("Private-label upsell", OpportunityStage.OPEN, 90_000, INTERNAL, ""),
+        (
+            "Spares framework 2026",
+            OpportunityStage.LOST,
+            210_000,
+            SHARED,
+            "Lost on price: 6% above",
+        ),
+        ("Safety catalogue refresh", OpportunityStage.WON, 75_000, SHARED, ""),
+    ):
+        session.add(
+            Opportunity(
+                workspace_id=workspace.id,
+                name=name,
+                stage=stage,
+                value=Decimal(value),
+                currency="USD",
+                owner_id=kam.id,
+                post_mortem=post_mortem,
+                expected_close=utcnow().date() + timedelta(days=60),
+                visibility=visibility,
+            )
+        )
+    await _load_forecasts(session, workspace)
+    await session.flush()
+
+
+async def _load_forecasts(session: AsyncSession, workspace: Workspace) -> None:
+    """This year and next: monthly forecasts, actuals for the months that have closed (one
+    of them off by more than the threshold)."""
+    today = utcnow().date()
+    for year in (today.year, today.year + 1):
+        session.add(
+            SalesGoal(
+                workspace_id=workspace.id,
+                year=year,
+                annual_goal=Decimal(4_200_000),
+                deviation_threshold_pct=Decimal(10),
+                visibility=SHARED,
+            )
+        )
+        for number in range(1, 13):
+            month = date(year, number, 1)
+            forecast = Decimal(330_000 + number * 5_000)
+            closed = month < today.replace(day=1)
+            actual = None
+            if closed:
+                actual = forecast * (Decimal("0.82") if number == 3 else Decimal("0.97"))
+            session.add(
+                ForecastEntry(
+                    workspace_id=workspace.id,
+                    month=month,
+                    forecast=forecast,
+                    actual=actual,
+                    visibility=SHARED,
+                )
+            )
