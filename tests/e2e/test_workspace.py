@@ -4,13 +4,18 @@ internal, and the buyer completes an action item that the KAM then sees done."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+import secrets
+from urllib.parse import urlencode
 
 from playwright.async_api import Locator, Page, expect
 
 from tests.e2e.conftest import KAM, People, Portal, shot
 
 NEW_BUYER = "lena.ortiz@hollis.example"
+REDIRECT = "https://crm.example.com/callback"
 INTERNAL_TITLES = [
     "Lift gross margin on the account to 31%",  # an internal objective
     "Prepare margin scenarios for the retrofit proposal",  # an internal action item
@@ -172,3 +177,40 @@ async def test_main_pages_and_their_views(people: People) -> None:
     await buyer.get_by_role("link", name=re.compile("Notifications")).click()
     await expect(buyer.get_by_test_id("notification").first).to_be_visible()
     await shot(buyer, "15-notifications-customer")
+
+
+async def test_an_admin_registers_an_app_and_a_user_consents(people: People) -> None:
+    admin = await people.signed_in("oskar.nyberg@nordwerk.example")
+    await admin.get_by_role("link", name="Integrations").click()
+    form = admin.get_by_role("form", name="Register a client")
+    await form.get_by_label("Name").fill("Partner CRM")
+    await form.get_by_label("Kind").select_option("APPLICATION")
+    await form.get_by_label("plans:read").check()
+    await form.get_by_label("Redirect URIs (applications)").fill(REDIRECT)
+    await form.get_by_role("button", name="Register").click()
+    await expect(admin.get_by_test_id("client-secret")).not_to_be_empty()
+    client_id = (await admin.locator(".success code").first.inner_text()).strip()
+    await shot(admin, "16-integrations")
+
+    # A KAM authorizes the app: the consent page, then back to the app with a code.
+    kam = await people.signed_in(KAM)
+    await kam.route(f"{REDIRECT}**", lambda route: route.fulfill(status=200, body="ok"))
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": REDIRECT,
+            "scope": "plans:read",
+            "state": "e2e-state",
+            "code_challenge": challenge.decode(),
+            "code_challenge_method": "S256",
+        }
+    )
+    await kam.goto(f"/oauth/authorize?{query}")
+    await expect(kam.get_by_text("plans:read")).to_be_visible()
+    await shot(kam, "17-consent")
+    await kam.get_by_role("button", name="Allow").click()
+    await kam.wait_for_url(re.compile(r"^https://crm\.example\.com/callback\?"))
+    assert "code=" in kam.url and "state=e2e-state" in kam.url
