@@ -55,3 +55,15 @@ export function InternalBadge({ visibility }: { visibility: string | null | unde
     </span>
   );
 }
+
+/** What a mutation reports: its payload's user errors, or the refusal of the whole request
+ * (not signed in, not allowed), so every form shows something when a save fails. */
+export function mutationErrors(
+  result: { error?: CombinedError },
+  payload: { errors: readonly UserError[] } | null | undefined,
+): UserError[] {
+  if (payload) return [...payload.errors];
+  if (!result.error) return [];
+  const first = result.error.graphQLErrors[0];
+  return [{ code: String(first?.extensions?.code ?? "ERROR"), message: first?.message ?? "kamp cannot be reached." }];
+}

@@ -6,7 +6,7 @@ import { useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 
 import { globalId, humanize } from "../api/ids";
-import { ErrorMessage, FieldErrors, InternalBadge, Loading, type UserError } from "../components/status";
+import { ErrorMessage, FieldErrors, InternalBadge, Loading, mutationErrors, type UserError } from "../components/status";
 import { graphql } from "../gql";
 import { useWorkspaceEvents } from "../live/live";
 import { saveVersioned, useConflict } from "../live/useConflict";
@@ -164,9 +164,8 @@ export function Actions() {
       choose,
       send: async (version) => {
         const r = await update({ input: { id: item.id, version, status } });
-        if (r.error) return { errors: [{ code: "FORBIDDEN", message: r.error.graphQLErrors[0]?.message ?? "Not allowed." }], current: null };
         const p = r.data?.updateActionItem;
-        return p ? { errors: p.errors, current: p.actionItem } : undefined;
+        return { errors: mutationErrors(r, p), current: p?.actionItem };
       },
     });
     setErrors(left);
@@ -214,7 +213,7 @@ export function Actions() {
                         event.preventDefault();
                         const form = event.currentTarget;
                         const r = await comment({ input: { actionItemId: item.id, text: String(new FormData(form).get("text") ?? "") } });
-                        setErrors(r.data?.addActionComment.errors ?? []);
+                        setErrors(mutationErrors(r, r.data?.addActionComment));
                         if (r.data?.addActionComment.errors.length === 0) form.reset();
                         refresh();
                       }}>

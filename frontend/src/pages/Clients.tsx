@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useMutation, useQuery } from "urql";
 
 import { humanize } from "../api/ids";
-import { ErrorMessage, FieldErrors, Loading, type UserError } from "../components/status";
+import { ErrorMessage, FieldErrors, Loading, mutationErrors, type UserError } from "../components/status";
 import { graphql } from "../gql";
 
 const CLIENTS = graphql(`
@@ -117,7 +117,7 @@ export function Clients() {
                     <button type="button" className="button small secondary" onClick={async () => {
                       if (!window.confirm(`Revoke ${c.name} and every token it holds?`)) return;
                       const r = await revoke({ input: { id: c.id } });
-                      setErrors(r.data?.revokeOAuthClient.errors ?? []);
+                      setErrors(mutationErrors(r, r.data?.revokeOAuthClient));
                       refresh();
                     }}>Revoke</button>
                   </>
@@ -140,7 +140,7 @@ export function Clients() {
           redirectUris: String(data.get("redirectUris") ?? "").split(/\s+/).filter(Boolean),
         } });
         const p = r.data?.registerOAuthClient;
-        setErrors(p?.errors ?? (r.error ? [{ code: "FORBIDDEN", message: r.error.graphQLErrors[0]?.message ?? "Not allowed." }] : []));
+        setErrors(mutationErrors(r, p));
         if (p?.clientSecret && p.client) {
           setSecret({ clientId: p.client.clientId, secret: p.clientSecret });
           form.reset();

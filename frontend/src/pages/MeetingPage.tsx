@@ -3,10 +3,10 @@
 // publishing the minutes. Everyone on the page sees the others' changes live.
 import { useState } from "react";
 import { useParams } from "react-router-dom";
-import { useMutation, useQuery } from "urql";
+import { type CombinedError, useMutation, useQuery } from "urql";
 
 import { formatDateTime, globalId, humanize } from "../api/ids";
-import { ErrorMessage, FieldErrors, InternalBadge, Loading, type UserError } from "../components/status";
+import { ErrorMessage, FieldErrors, InternalBadge, Loading, mutationErrors, type UserError } from "../components/status";
 import { graphql } from "../gql";
 import { useWorkspaceEvents, Viewers } from "../live/live";
 import { saveVersioned, useConflict } from "../live/useConflict";
@@ -279,8 +279,7 @@ export function MeetingPage() {
   const canEdit = permissions.includes("plan:edit");
   const canRun = permissions.includes("plan:submit");
   const items = meeting.agendaItems;
-  const show = (r: { data?: unknown; error?: { graphQLErrors: { message: string }[] } }, payload?: { errors: UserError[] }) =>
-    setErrors(payload?.errors ?? (r.error ? [{ code: "FORBIDDEN", message: r.error.graphQLErrors[0]?.message ?? "Not allowed." }] : []));
+  const show = (r: { error?: CombinedError }, payload?: { errors: readonly UserError[] }) => setErrors(mutationErrors(r, payload));
 
   async function moveItem(item: Item, by: number) {
     const position = item.position + by;

@@ -5,7 +5,7 @@ import { Link, useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 
 import { formatDateTime, globalId, humanize } from "../api/ids";
-import { ErrorMessage, FieldErrors, InternalBadge, Loading, type UserError } from "../components/status";
+import { ErrorMessage, FieldErrors, mutationErrors, InternalBadge, Loading, type UserError } from "../components/status";
 import { graphql } from "../gql";
 import { useWorkspaceEvents } from "../live/live";
 import { useViewer } from "../live/viewer";
@@ -71,7 +71,7 @@ function Schedule({ ws, onDone }: { ws: string; onDone: () => void }) {
       timeZone: viewer.timeZone === "UTC" ? Intl.DateTimeFormat().resolvedOptions().timeZone : viewer.timeZone,
       videoLink: String(data.get("videoLink") ?? ""),
     } });
-    const left = result.data?.createMeeting.errors ?? (result.error ? [{ code: "FORBIDDEN", message: result.error.graphQLErrors[0]?.message ?? "Not allowed." }] : []);
+    const left = mutationErrors(result, result.data?.createMeeting);
     setErrors(left);
     if (!left.length) {
       event.currentTarget?.reset();

@@ -4,7 +4,7 @@ import { useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 
 import { globalId, humanize } from "../api/ids";
-import { ErrorMessage, FieldErrors, Loading, type UserError } from "../components/status";
+import { ErrorMessage, FieldErrors, mutationErrors, Loading, type UserError } from "../components/status";
 import { graphql } from "../gql";
 import { useWorkspaceEvents } from "../live/live";
 
@@ -114,7 +114,7 @@ export function Members() {
                 {!i.revoked && (
                   <button type="button" className="button small secondary" onClick={async () => {
                     const r = await revoke({ input: { id: i.id } });
-                    setErrors(r.data?.revokeInvitation.errors ?? []);
+                    setErrors(mutationErrors(r, r.data?.revokeInvitation));
                     refresh();
                   }}>Revoke</button>
                 )}
@@ -127,7 +127,7 @@ export function Members() {
             const data = new FormData(form);
             const email = String(data.get("email") ?? "").trim();
             const r = await invite({ input: { workspaceId: ws, email, role: data.get("role") as (typeof ROLES)[number] } });
-            const left = r.data?.inviteMember.errors ?? (r.error ? [{ code: "FORBIDDEN", message: r.error.graphQLErrors[0]?.message ?? "Not allowed." }] : []);
+            const left = mutationErrors(r, r.data?.inviteMember);
             setErrors(left);
             setSent(left.length ? null : email);
             if (!left.length) form.reset();

@@ -6,7 +6,7 @@ import { useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
 
 import { formatNumber, globalId, humanize } from "../api/ids";
-import { ErrorMessage, FieldErrors, InternalBadge, Loading, type UserError } from "../components/status";
+import { ErrorMessage, FieldErrors, mutationErrors, InternalBadge, Loading, type UserError } from "../components/status";
 import { graphql } from "../gql";
 import { useWorkspaceEvents, Viewers } from "../live/live";
 import { saveVersioned, useConflict } from "../live/useConflict";
@@ -364,7 +364,7 @@ function MeasureCurrent({ measure, onSaved }: { measure: { id: string; version: 
   async function save(event: React.FormEvent) {
     event.preventDefault();
     const result = await update({ input: { id: measure.id, version: measure.version, current: value } });
-    setErrors(result.data?.updateMeasure.errors ?? []);
+    setErrors(mutationErrors(result, result.data?.updateMeasure));
     onSaved();
   }
   return (
@@ -451,7 +451,7 @@ function Contingency({ planId, current, onSaved }: { planId: string; current: Co
         trigger: String(data.get("trigger") ?? ""),
         response: String(data.get("response") ?? ""),
       } });
-      const left = r.data?.setContingencyPlan.errors ?? [];
+      const left = mutationErrors(r, r.data?.setContingencyPlan);
       setErrors(left);
       if (!left.length) setEditing(false);
       onSaved();
@@ -517,7 +517,7 @@ export function Plan() {
           {plan.status === "DRAFT" || plan.status === "REJECTED" ? (
             <button type="button" className="button" onClick={async () => {
               const r = await submit({ input: { id: plan.id, version: plan.version } });
-              setFlowErrors(r.data?.submitAccountPlan.errors ?? []);
+              setFlowErrors(mutationErrors(r, r.data?.submitAccountPlan));
               refresh();
             }}>Submit for approval</button>
           ) : null}
@@ -525,13 +525,13 @@ export function Plan() {
             <>
               <button type="button" className="button" onClick={async () => {
                 const r = await decide({ input: { id: plan.id, decision: "APPROVED" } });
-                setFlowErrors(r.data?.decideAccountPlan.errors ?? (r.error ? [{ code: "FORBIDDEN", message: r.error.graphQLErrors[0]?.message ?? "Not allowed." }] : []));
+                setFlowErrors(mutationErrors(r, r.data?.decideAccountPlan));
                 refresh();
               }}>Approve</button>
               <button type="button" className="button secondary" onClick={async () => {
                 const comment = window.prompt("Why do you reject the plan?") ?? "";
                 const r = await decide({ input: { id: plan.id, decision: "REJECTED", comment } });
-                setFlowErrors(r.data?.decideAccountPlan.errors ?? []);
+                setFlowErrors(mutationErrors(r, r.data?.decideAccountPlan));
                 refresh();
               }}>Reject</button>
             </>
@@ -580,7 +580,7 @@ export function Plan() {
             visibility: visibility(data),
           } });
           refresh();
-          return r.data?.createObjective.errors ?? [];
+          return mutationErrors(r, r.data?.createObjective);
         }}>
           <label>New objective <input name="title" required /></label>
           <label className="inline">Side <select name="side" defaultValue="CUSTOMER"><option value="CUSTOMER">Customer</option><option value="SUPPLIER">Supplier</option></select></label>
@@ -605,7 +605,7 @@ export function Plan() {
         <AddForm label="Add SWOT entry" onAdd={async (data) => {
           const r = await createSwot({ input: { planId: plan.id, kind: data.get("kind") as (typeof SWOT_KINDS)[number], text: String(data.get("text") ?? ""), visibility: visibility(data) } });
           refresh();
-          return r.data?.createSwotEntry.errors ?? (r.error ? [{ code: "FORBIDDEN", message: r.error.graphQLErrors[0]?.message ?? "Not allowed." }] : []);
+          return mutationErrors(r, r.data?.createSwotEntry);
         }}>
           <label className="inline">Kind <select name="kind">{SWOT_KINDS.map((k) => <option key={k} value={k}>{humanize(k)}</option>)}</select></label>
           <label>Entry <input name="text" required /></label>
@@ -627,7 +627,7 @@ export function Plan() {
         <AddForm label="Add initiative" onAdd={async (data) => {
           const r = await createInitiative({ input: { planId: plan.id, title: String(data.get("title") ?? ""), team: data.get("team") as (typeof TEAMS)[number], visibility: visibility(data) } });
           refresh();
-          return r.data?.createInitiative.errors ?? [];
+          return mutationErrors(r, r.data?.createInitiative);
         }}>
           <label>Initiative <input name="title" required /></label>
           <label className="inline">Team <select name="team">{TEAMS.map((t) => <option key={t} value={t}>{humanize(t)}</option>)}</select></label>
