@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import strawberry
 
-from kamp.accounts import invitations, loaders, locations, service
+from kamp.accounts import invitations, loaders, locations, profile, service
 from kamp.accounts.types import (
     InvitationNode,
     KeyAccountNode,
@@ -238,7 +238,7 @@ class AccountsMutation:
     @strawberry.mutation(description="Change the viewer's own name or time zone.")
     async def update_my_profile(self, info: Info, input: UpdateMyProfileInput) -> MyProfilePayload:
         async def run() -> MyProfilePayload:
-            row = await service.update_my_profile(
+            row = await profile.update_my_profile(
                 info.context.session,
                 principal=await info.context.require_principal(),
                 display_name=input.display_name,

@@ -30,7 +30,6 @@ from kamp.accounts.models import (
 from kamp.auth.policy import Permission, can, org_permissions, require, require_org
 from kamp.auth.principal import Principal
 from kamp.errors import Conflict, ErrorCode, Forbidden, NotFound, UserError
-from kamp.meetings.timezones import zone
 from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.realtime.events import changed_fields, record_change
 
@@ -177,7 +176,7 @@ async def flush_versioned(session: AsyncSession, row: Any) -> None:
         raise Conflict(None) from exc
 
 
-def _clean_name(value: str, field: str) -> str:
+def clean_name(value: str, field: str) -> str:
     value = value.strip()
     if not value:
         raise UserError(field, "This field is required.", ErrorCode.REQUIRED)
@@ -206,8 +205,8 @@ async def create_key_account(
     """A supplier admin opens a key account: the customer organization, its workspace and the
     KAM's membership come into being together."""
     require_org(principal, Permission.ACCOUNT_MANAGE)
-    customer_name = _clean_name(customer_name, "customerName")
-    account_name = _clean_name(name, "name") if name is not None else customer_name
+    customer_name = clean_name(customer_name, "customerName")
+    account_name = clean_name(name, "name") if name is not None else customer_name
     kam = await _supplier_user(session, principal, kam_id or principal.user_id)  # type: ignore[arg-type]
     tier = await _check_tier(session, principal.organization_id, tier) or await _lowest_tier(
         session, principal.organization_id
@@ -267,7 +266,7 @@ async def update_key_account(
         raise Forbidden("Only a supplier admin can hand an account to another KAM.")
     check_version(key_account, version)
     shared = changed_fields(
-        key_account, {"name": _clean_name(name, "name") if name is not None else None}
+        key_account, {"name": clean_name(name, "name") if name is not None else None}
     )
     profile = _check_profile(profile or {})
     shared += changed_fields(key_account, {"industry": profile.pop("industry", None)})
@@ -345,7 +344,7 @@ async def update_workspace(
     fields = changed_fields(
         workspace,
         {
-            "name": _clean_name(name, "name") if name is not None else None,
+            "name": clean_name(name, "name") if name is not None else None,
             "description": description,
         },
     )
@@ -490,25 +489,3 @@ async def _lowest_tier(session: AsyncSession, supplier_id: uuid.UUID) -> str:
         .limit(1)
     )
     return lowest or Tier.KEY.value
-
-
-async def update_my_profile(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    display_name: str | None = None,
-    time_zone: str | None = None,
-) -> User:
-    """A person changes their own name and time zone, from a browser session only: an
-    integrator's token acts within scopes, none of which covers the person's profile."""
-    if principal.user_id is None or principal.scopes is not None:
-        raise Forbidden()
-    user = await session.get(User, principal.user_id)
-    if user is None:
-        raise NotFound()
-    if display_name is not None:
-        user.display_name = _clean_name(display_name, "displayName")
-    if time_zone is not None:
-        user.time_zone = zone(time_zone).key
-    await session.flush()
-    return user
