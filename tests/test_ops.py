@@ -74,6 +74,24 @@ async def test_request_ids_reach_the_json_log(client):
     assert lines[0]["path"] == "/healthz" and lines[0]["status"] == 200
 
 
+async def test_secrets_in_paths_stay_out_of_the_log(client):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    access = logging.getLogger("kamp.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    secret = "s3cr3t-feed-token-0123456789abcdef"
+    try:
+        await client.get(f"/calendar/feeds/{secret}.ics")
+        await client.get(f"/auth/invitations/{secret}")
+    finally:
+        access.removeHandler(handler)
+    assert secret not in stream.getvalue()
+    paths = [json.loads(line)["path"] for line in stream.getvalue().splitlines()]
+    assert paths == ["/calendar/feeds/[secret].ics", "/auth/invitations/[secret]"]
+
+
 def test_production_refuses_default_secret():
     with pytest.raises(SettingsError, match="KAMP_SECRET_KEY"):
         Settings(env="production", base_url="https://kamp.example.com").check()

@@ -66,6 +66,14 @@ def configure_logging(level: str = "INFO") -> None:
     logging.getLogger("uvicorn.access").disabled = True
 
 
+# Paths whose last part is a secret (a calendar feed, an invitation link): logs keep the shape.
+_SECRET_PATHS = re.compile(r"^(/calendar/feeds/|/auth/invitations/(?!accept$))[^/]+?(\.ics)?$")
+
+
+def loggable_path(path: str) -> str:
+    return _SECRET_PATHS.sub(lambda m: f"{m.group(1)}[secret]{m.group(2) or ''}", path)
+
+
 class RequestIdMiddleware:
     """Takes X-Request-ID from the caller when it is sane, else makes one; echoes it back and
     logs one access line per request."""
@@ -104,7 +112,7 @@ class RequestIdMiddleware:
                 "request",
                 extra={
                     "method": scope.get("method", "WS"),
-                    "path": scope["path"],
+                    "path": loggable_path(scope["path"]),
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     "sql": counter[0],
