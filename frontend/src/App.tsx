@@ -15,6 +15,7 @@ import { Meetings } from "./pages/Meetings";
 import { Members } from "./pages/Members";
 import { Notifications } from "./pages/Notifications";
 import { Pipeline } from "./pages/Pipeline";
+import { Profile } from "./pages/Profile";
 import { Plan } from "./pages/Plan";
 import { Relationships } from "./pages/Relationships";
 import { SignIn } from "./pages/SignIn";
@@ -67,6 +68,7 @@ export function App() {
         <Route path="/invitation/:token" element={<Invitation />} />
         <Route path="/" element={<Protected><Workspaces /></Protected>} />
         <Route path="/notifications" element={<Protected><Notifications /></Protected>} />
+        <Route path="/me" element={<Protected><Profile /></Protected>} />
         <Route path="/admin/clients" element={<Protected><Clients /></Protected>} />
         <Route path="/w/:workspaceId" element={<Protected><WorkspaceHome /></Protected>} />
         <Route path="/w/:workspaceId/plan" element={<Protected><Plan /></Protected>} />

@@ -8,8 +8,10 @@ import base64
 import hashlib
 import re
 import secrets
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
+import httpx
 from playwright.async_api import Locator, Page, expect
 
 from tests.e2e.conftest import KAM, People, Portal, shot
@@ -214,3 +216,33 @@ async def test_an_admin_registers_an_app_and_a_user_consents(people: People) -> 
     await kam.get_by_role("button", name="Allow").click()
     await kam.wait_for_url(re.compile(r"^https://crm\.example\.com/callback\?"))
     assert "code=" in kam.url and "state=e2e-state" in kam.url
+
+
+async def test_settings_calendar_feed_and_a_weekly_series(people: People, portal: Portal) -> None:
+    kam = await people.signed_in(KAM)
+    await kam.get_by_role("link", name="Your settings").click()
+    profile = kam.get_by_role("form", name="Your profile")
+    await profile.get_by_label("Time zone").select_option("Europe/Berlin")
+    await profile.get_by_role("button", name="Save").click()
+    await expect(kam.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    await kam.get_by_role("button", name="Create a feed address").click()
+    url = (await kam.get_by_test_id("feed-url").inner_text()).strip()
+    await shot(kam, "18-settings")
+    async with httpx.AsyncClient() as http:
+        feed = await http.get(url)
+    assert feed.status_code == 200 and feed.text.startswith("BEGIN:VCALENDAR"), feed.text[:200]
+
+    # A weekly call at 09:00 Berlin time, scheduled eight weeks ahead.
+    day = date.today() + timedelta(days=7)
+    await open_workspace(kam, "Meetings")
+    form = kam.get_by_role("form", name="Schedule a meeting")
+    await form.get_by_label("Title").fill("Ops sync")
+    await form.get_by_label("Starts").fill(f"{day.isoformat()}T09:00")
+    await form.get_by_label("Repeat every week").check()
+    await form.get_by_role("button", name="Schedule").click()
+    sync = kam.get_by_role("listitem").filter(has_text="Ops sync")
+    await expect(sync.first).to_be_visible()
+    assert await sync.count() >= 5
+    for text in await sync.all_inner_texts():
+        assert ", 09:00" in text, text
+    await shot(kam, "19-meetings-with-series")

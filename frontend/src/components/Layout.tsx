@@ -110,10 +110,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <div className="spacer" />
         {viewer?.isOrgAdmin && <Link to="/admin/clients">Integrations</Link>}
         <NotificationBell />
-        <span className="who" data-testid="who">
+        <Link to="/me" className="who" data-testid="who" aria-label="Your settings">
           {viewer?.user?.displayName}
           <span className="muted"> · {viewer?.side === "SUPPLIER" ? "supplier" : "customer"}</span>
-        </span>
+        </Link>
         <button type="button" className="button secondary" onClick={signOut}>Sign out</button>
       </header>
       {workspaceId && <WorkspaceNav workspaceId={workspaceId} />}

@@ -253,6 +253,47 @@ function Notes({ item, canEdit, onSaved }: { item: Item; canEdit: boolean; onSav
   );
 }
 
+type Member = { side: string; user?: { id: string; displayName: string } | null };
+
+function ItemDetails({ item, members, onSaved }: {
+  item: Item & { timeBoxMinutes?: number | null; owner?: { id: string } | null };
+  members: readonly Member[];
+  onSaved: () => void;
+}) {
+  const [, update] = useMutation(UPDATE_ITEM);
+  const [errors, setErrors] = useState<UserError[]>([]);
+  return (
+    <details>
+      <summary>Edit title, owner and time box</summary>
+      <form className="inline-form" aria-label={`Edit “${item.title}”`} onSubmit={async (event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        const minutes = Number(data.get("timeBox") || 0);
+        const r = await update({ input: {
+          id: item.id,
+          version: item.version,
+          title: String(data.get("title") ?? ""),
+          ownerId: String(data.get("ownerId") ?? "") || undefined,
+          timeBoxMinutes: minutes || undefined,
+        } });
+        setErrors(mutationErrors(r, r.data?.updateAgendaItem));
+        onSaved();
+      }}>
+        <label>Title <input name="title" defaultValue={item.title} required /></label>
+        <label className="inline">Owner <select name="ownerId" defaultValue={item.owner?.id ?? ""}>
+          <option value="">Nobody</option>
+          {members.filter((m) => item.visibility !== "INTERNAL" || m.side === "SUPPLIER").map((m) => m.user && (
+            <option key={m.user.id} value={m.user.id}>{m.user.displayName}</option>
+          ))}
+        </select></label>
+        <label className="inline">Minutes <input name="timeBox" type="number" min={1} max={480} className="number" defaultValue={item.timeBoxMinutes ?? ""} /></label>
+        <button type="submit" className="button small">Save</button>
+        <FieldErrors errors={errors} />
+      </form>
+    </details>
+  );
+}
+
 export function MeetingPage() {
   const params = useParams();
   const ws = globalId("Workspace", params.workspaceId ?? "");
@@ -342,6 +383,7 @@ export function MeetingPage() {
                 </div>
               )}
               <Notes item={item} canEdit={canEdit} onSaved={refresh} />
+              {canEdit && <ItemDetails item={item} members={members} onSaved={refresh} />}
               {canEdit && (
                 <details>
                 <summary>New action item</summary>

@@ -50,17 +50,78 @@ const CREATE_MEETING = graphql(`
   }
 `);
 
+const CREATE_SERIES = graphql(`
+  mutation CreateSeries($input: CreateMeetingSeriesInput!) {
+    createMeetingSeries(input: $input) {
+      series {
+        id
+      }
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+const SCHEDULE_SERIES = graphql(`
+  mutation ScheduleSeries($input: ScheduleSeriesMeetingsInput!) {
+    scheduleSeriesMeetings(input: $input) {
+      meetings {
+        id
+      }
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+const WEEKDAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"];
+
 const TYPES = ["WEEKLY_STANDING", "KICK_OFF", "MONTHLY_EXECUTIVE_REVIEW", "QUARTERLY_BUSINESS_REVIEW", "JOINT_PLANNING", "OTHER"] as const;
 
 function Schedule({ ws, onDone }: { ws: string; onDone: () => void }) {
   const viewer = useViewer();
   const [, create] = useMutation(CREATE_MEETING);
+  const [, createSeries] = useMutation(CREATE_SERIES);
+  const [, scheduleSeries] = useMutation(SCHEDULE_SERIES);
   const [errors, setErrors] = useState<UserError[]>([]);
+  const zone = viewer.timeZone === "UTC" ? Intl.DateTimeFormat().resolvedOptions().timeZone : viewer.timeZone;
+
+  /** A weekly series from the chosen local day and time, with its meetings for eight weeks. */
+  async function repeatWeekly(data: FormData, local: string): Promise<UserError[]> {
+    const [day, time] = local.split("T");
+    const weekday = WEEKDAYS[new Date(`${day}T12:00:00Z`).getUTCDay()];
+    const made = await createSeries({ input: {
+      workspaceId: ws,
+      title: String(data.get("title") ?? ""),
+      meetingType: data.get("meetingType") as (typeof TYPES)[number],
+      rrule: `FREQ=WEEKLY;BYDAY=${weekday}`,
+      timeZone: zone,
+      startsOn: day,
+      localStartTime: `${time.slice(0, 5)}:00`,
+    } });
+    const series = made.data?.createMeetingSeries.series;
+    if (!series) return mutationErrors(made, made.data?.createMeetingSeries);
+    const until = new Date(Date.now() + 8 * 7 * 86_400_000).toISOString();
+    const scheduled = await scheduleSeries({ input: { seriesId: series.id, until } });
+    return mutationErrors(scheduled, scheduled.data?.scheduleSeriesMeetings);
+  }
   async function submit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const local = String(data.get("startsAt") ?? "");
     if (!local) return setErrors([{ field: "startsAt", code: "REQUIRED", message: "Choose when it starts." }]);
+    if (data.get("weekly")) {
+      const left = await repeatWeekly(data, local);
+      setErrors(left);
+      if (!left.length) onDone();
+      return;
+    }
     // The browser knows its offset for that moment; the API wants an explicit one.
     const startsAt = new Date(local).toISOString();
     const result = await create({ input: {
@@ -68,7 +129,7 @@ function Schedule({ ws, onDone }: { ws: string; onDone: () => void }) {
       title: String(data.get("title") ?? ""),
       meetingType: data.get("meetingType") as (typeof TYPES)[number],
       startsAt,
-      timeZone: viewer.timeZone === "UTC" ? Intl.DateTimeFormat().resolvedOptions().timeZone : viewer.timeZone,
+      timeZone: zone,
       videoLink: String(data.get("videoLink") ?? ""),
     } });
     const left = mutationErrors(result, result.data?.createMeeting);
@@ -85,6 +146,7 @@ function Schedule({ ws, onDone }: { ws: string; onDone: () => void }) {
       <label>Type <select name="meetingType" defaultValue="WEEKLY_STANDING">{TYPES.map((t) => <option key={t} value={t}>{humanize(t)}</option>)}</select></label>
       <label>Starts <input name="startsAt" type="datetime-local" required /></label>
       <label>Video link <input name="videoLink" type="url" placeholder="https://" /></label>
+      <label className="inline"><input type="checkbox" name="weekly" /> Repeat every week (at this local time, across daylight-saving changes)</label>
       <FieldErrors errors={errors} />
       <button type="submit" className="button">Schedule</button>
     </form>

@@ -224,6 +224,31 @@ const SET_CONTINGENCY = graphql(`
   }
 `);
 
+const DELETE_ELEMENT = graphql(`
+  mutation DeletePlanElement($input: PlanIdInput!) {
+    deletePlanElement(input: $input) {
+      deletedId
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+/** Removing an element: confirmed first, refused ones say why. */
+function RemoveButton({ id, label, onDone }: { id: string; label: string; onDone: (errors: UserError[]) => void }) {
+  const [, remove] = useMutation(DELETE_ELEMENT);
+  return (
+    <button type="button" className="link" aria-label={`Remove ${label}`} onClick={async () => {
+      if (!window.confirm(`Remove “${label}”?`)) return;
+      const r = await remove({ input: { id } });
+      onDone(mutationErrors(r, r.data?.deletePlanElement));
+    }}>Remove</button>
+  );
+}
+
 const SUBMIT = graphql(`
   mutation SubmitPlan($input: PlanVersionInput!) {
     submitAccountPlan(input: $input) {
@@ -596,7 +621,10 @@ export function Plan() {
               <h3>{SWOT_TITLES[kind]}</h3>
               <ul className="plain">
                 {plan.swot.nodes.filter((s) => s.kind === kind).map((s) => (
-                  <li key={s.id}>{s.text} <InternalBadge visibility={s.visibility} /></li>
+                  <li key={s.id}>
+                    {s.text} <InternalBadge visibility={s.visibility} />{" "}
+                    <RemoveButton id={s.id} label={s.text} onDone={(e) => { setFlowErrors(e); refresh(); }} />
+                  </li>
                 ))}
               </ul>
             </div>
@@ -618,7 +646,8 @@ export function Plan() {
         <ul className="plain">
           {plan.initiatives.nodes.map((i) => (
             <li key={i.id} className="card">
-              <strong>{i.title}</strong> <InternalBadge visibility={i.visibility} />
+              <strong>{i.title}</strong> <InternalBadge visibility={i.visibility} />{" "}
+              <RemoveButton id={i.id} label={i.title} onDone={(e) => { setFlowErrors(e); refresh(); }} />
               <span className="muted"> · {humanize(i.team)}{i.owner ? ` · ${i.owner.displayName}` : ""}</span>
               {i.description && <p>{i.description}</p>}
             </li>
