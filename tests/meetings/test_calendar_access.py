@@ -130,3 +130,70 @@ async def test_a_repeated_notice_reaches_the_mailbox_once(qbr, world, runtime): 
             )
             await session.commit()
     assert await count() == 1
+
+
+SCHEDULE = """mutation($input: ScheduleSeriesMeetingsInput!) { scheduleSeriesMeetings(input: $input) {
+  meetings { id } errors { code } } }"""
+
+
+def _series_input(world, title: str, **extra: str) -> dict:
+    return {
+        "input": {
+            "workspaceId": world.a.workspace_gid,
+            "title": title,
+            "meetingType": "WEEKLY_STANDING",
+            "rrule": "FREQ=WEEKLY;BYDAY=TU",
+            "timeZone": "Europe/Berlin",
+            "startsOn": "2027-03-02",
+            "localStartTime": "09:00:00",
+            **extra,
+        }
+    }
+
+
+async def test_feed_holds_each_series_occurrence_once_at_local_time(world, clients, client):
+    kam = await clients.as_user(world.a.email(Role.KAM))
+    series = await ok(kam, CREATE_SERIES, _series_input(world, "Tuesday call"))
+    await ok(kam, CREATE_SERIES, _series_input(world, "Supplier huddle", visibility="INTERNAL"))
+    scheduled = await ok(
+        kam, SCHEDULE, {"input": {"seriesId": series["id"], "until": "2027-03-20T00:00:00Z"}}
+    )
+    assert len(scheduled) == 3  # 2, 9 and 16 March
+    buyer = await clients.as_user(world.a.email(Role.CUSTOMER_BUYER))
+    url = (await gql(buyer, CREATE_FEED))["data"]["createCalendarFeed"]["url"]
+    calendar = Calendar.from_ical((await client.get(_path(url))).text)
+    assert "Supplier huddle" not in calendar.to_ical().decode()
+    events = [e for e in calendar.walk("VEVENT") if str(e["summary"]) == "Tuesday call"]
+    singles = [e.decoded("dtstart") for e in events if "rrule" not in e]
+    [recurring] = [e for e in events if "rrule" in e]
+    assert str(recurring["uid"]) == f"series-{parse_global_id(series['id'])[1]}@kamp"
+    ahead = rrulestr(recurring["rrule"].to_ical().decode(), dtstart=recurring.decoded("dtstart"))[
+        :6
+    ]
+    starts = sorted(singles) + list(ahead)
+    berlin = [s.astimezone(ZoneInfo("Europe/Berlin")) for s in starts]
+    # Every Tuesday from 2 March once, at 09:00 Berlin before and after 28 March.
+    assert [b.date().isoformat() for b in berlin] == [
+        "2027-03-02", "2027-03-09", "2027-03-16", "2027-03-23", "2027-03-30",
+        "2027-04-06", "2027-04-13", "2027-04-20", "2027-04-27",
+    ]  # fmt: skip
+    assert {(b.hour, b.minute) for b in berlin} == {(9, 0)}
+    assert [s.astimezone(ZoneInfo("UTC")).hour for s in starts][3:5] == [8, 7]
+
+
+async def test_feed_series_with_a_count_ends_where_it_did(world, clients, client):
+    kam = await clients.as_user(world.a.email(Role.KAM))
+    series = await ok(
+        kam, CREATE_SERIES, _series_input(world, "Four calls", rrule="FREQ=WEEKLY;COUNT=4")
+    )
+    await ok(kam, SCHEDULE, {"input": {"seriesId": series["id"], "until": "2027-03-10T00:00:00Z"}})
+    url = (await gql(kam, CREATE_FEED))["data"]["createCalendarFeed"]["url"]
+    events = [
+        e for e in _events((await client.get(_path(url))).text) if str(e["summary"]) == "Four calls"
+    ]
+    [recurring] = [e for e in events if "rrule" in e]
+    ahead = list(
+        rrulestr(recurring["rrule"].to_ical().decode(), dtstart=recurring.decoded("dtstart"))
+    )
+    assert len(events) - 1 + len(ahead) == 4
+    assert ahead[-1].date().isoformat() == "2027-03-23"

@@ -78,17 +78,31 @@ def meeting_event(
     return event
 
 
-def series_event(series: MeetingSeries, *, url: str) -> Event:
-    """A series as one recurring VEVENT: the rule runs in the series' zone."""
+def series_event(
+    series: MeetingSeries,
+    *,
+    url: str,
+    first: datetime | None = None,
+    until: datetime | None = None,
+) -> Event:
+    """A series as one recurring VEVENT: the rule runs in the series' zone. `first` (a local
+    wall time that is an occurrence) starts it later; `until` (UTC) then replaces a COUNT,
+    which would otherwise count again from `first`."""
     zone = ZoneInfo(series.time_zone)
-    start = datetime.combine(series.starts_on, series.local_start_time, tzinfo=zone)
+    start = (first or datetime.combine(series.starts_on, series.local_start_time)).replace(
+        tzinfo=zone
+    )
+    rule = vRecur.from_ical(series.rrule)
+    if until is not None:
+        rule.pop("COUNT", None)
+        rule["UNTIL"] = [until]
     event = Event()
     event.add("uid", f"series-{series.id}@kamp")
     event.add("sequence", series.version)
     event.add("dtstamp", utcnow())
     event.add("dtstart", start)
     event.add("duration", timedelta(minutes=series.duration_minutes))
-    event.add("rrule", vRecur.from_ical(series.rrule))
+    event.add("rrule", rule)
     event.add("summary", series.title)
     event.add("url", url)
     return event

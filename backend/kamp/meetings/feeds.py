@@ -4,9 +4,13 @@ person's workspaces, as that person may see them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import itertools
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from icalendar import Event
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import editing
@@ -17,12 +21,14 @@ from kamp.auth.service import principal_for_user
 from kamp.auth.tokens import new_token, token_hash
 from kamp.db import utcnow
 from kamp.errors import Forbidden
-from kamp.meetings import calendar
-from kamp.meetings.models import CalendarFeed, Meeting
+from kamp.meetings import calendar, timezones
+from kamp.meetings.models import CalendarFeed, Meeting, MeetingSeries
 
 FEED_PAST = timedelta(days=90)
 FEED_AHEAD = timedelta(days=400)
 MAX_FEED_MEETINGS = 1000
+MAX_FEED_SERIES = 200
+MAX_COUNT = 5000  # occurrences a COUNT rule is walked through to find its last one
 
 
 def _require_person(principal: Principal) -> None:
@@ -97,4 +103,50 @@ async def feed_ics(session: AsyncSession, *, secret: str, base_url: str) -> str 
         session, meetings, side=principal.side, base_url=base_url
     ):
         feed_calendar.add_component(event)
+    series = list(
+        await session.scalars(
+            select(MeetingSeries)
+            .where(
+                MeetingSeries.workspace_id.in_(principal.workspace_ids),
+                editing.visible(MeetingSeries, principal, Permission.PLAN_READ),
+            )
+            .order_by(MeetingSeries.created_at, MeetingSeries.id)
+            .limit(MAX_FEED_SERIES)
+        )
+    )
+    for event in await _series_ahead(session, series, since=now - FEED_PAST, base_url=base_url):
+        feed_calendar.add_component(event)
     return calendar.to_ics(feed_calendar)
+
+
+async def _series_ahead(
+    session: AsyncSession, series: Sequence[MeetingSeries], *, since: datetime, base_url: str
+) -> list[Event]:
+    """Each series' occurrences after its last scheduled meeting, as one recurring event:
+    the scheduled meetings are in the feed already (with agenda and attendees), so the
+    rule starts where they end and no occurrence appears twice."""
+    if not series:
+        return []
+    latest = dict(
+        (
+            await session.execute(
+                select(Meeting.series_id, func.max(Meeting.starts_at))
+                .where(Meeting.series_id.in_([s.id for s in series]))
+                .group_by(Meeting.series_id)
+            )
+        ).all()
+    )
+    events = []
+    for row in series:
+        tz = ZoneInfo(row.time_zone)
+        after = max(since, latest[row.id] + timedelta(seconds=1)) if row.id in latest else since
+        rule = timezones.parse_rule(row.rrule, row.starts_on, row.local_start_time)
+        first = next(rule.xafter(after.astimezone(tz).replace(tzinfo=None), inc=True), None)
+        if first is None:
+            continue  # the rule has ended
+        until = None
+        if "COUNT=" in row.rrule.upper():
+            last = list(itertools.islice(rule, MAX_COUNT))[-1]
+            until = last.replace(tzinfo=tz).astimezone(UTC)
+        events.append(calendar.series_event(row, url=base_url, first=first, until=until))
+    return events
