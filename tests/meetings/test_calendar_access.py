@@ -16,10 +16,11 @@ from kamp.mail.models import OutboxMessage
 from kamp.meetings import invitations
 from kamp.meetings.models import Meeting
 from tests.auth.oauth_support import exchange, get_code, make_client
-from tests.meetings.support import CREATE_SERIES
+from tests.conftest import count_statements
+from tests.meetings.support import CREATE_SERIES, new_meeting
 from tests.meetings.test_calendar import CREATE_FEED, ICS, _events, _path, qbr  # noqa: F401
 from tests.plans.support import ok
-from tests.support import gql
+from tests.support import gid, gql
 
 
 async def _token(runtime, world, clients, client, email: str, scope: str) -> str:
@@ -197,3 +198,33 @@ async def test_feed_series_with_a_count_ends_where_it_did(world, clients, client
     )
     assert len(events) - 1 + len(ahead) == 4
     assert ahead[-1].date().isoformat() == "2027-03-23"
+
+
+async def test_feed_statements_do_not_grow_with_meetings(world, clients, client, runtime):
+    kam = await clients.as_user(world.a.email(Role.KAM))
+    attendees = [
+        gid("User", world.a.users[r].id) for r in (Role.CUSTOMER_BUYER, Role.SUPPLIER_MEMBER)
+    ]
+    url = _path((await gql(kam, CREATE_FEED))["data"]["createCalendarFeed"]["url"])
+
+    async def statements() -> tuple[int, int]:
+        with count_statements(runtime.engine) as sql:
+            response = await client.get(url)
+        assert response.status_code == 200
+        return sql.count, len(_events(response.text))
+
+    async def add(n: int) -> None:
+        for day in range(n):
+            await new_meeting(
+                kam,
+                world.a.workspace_gid,
+                startsAt=f"2027-02-{day + 1:02d}T10:00:00+00:00",
+                attendeeIds=attendees,
+            )
+
+    await add(1)
+    few, one = await statements()
+    await add(4)
+    many, five = await statements()
+    assert (one, five) == (1, 5)
+    assert many == few

@@ -6,6 +6,7 @@ may not see (internal meetings, internal agenda items) is never in it."""
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -116,31 +117,41 @@ def to_ics(calendar: Calendar) -> str:
 # --- reading what one reader may see ------------------------------------------------------
 
 
-async def _agenda(session: AsyncSession, meeting: Meeting, supplier: bool) -> list[AgendaItem]:
-    stmt = select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+async def _agendas(
+    session: AsyncSession, meeting_ids: Sequence[uuid.UUID], supplier: bool
+) -> dict[uuid.UUID, list[AgendaItem]]:
+    stmt = select(AgendaItem).where(AgendaItem.meeting_id.in_(meeting_ids))
     if not supplier:
         stmt = stmt.where(AgendaItem.visibility == Visibility.SHARED)
-    return list(await session.scalars(stmt.order_by(AgendaItem.position, AgendaItem.created_at)))
+    found: dict[uuid.UUID, list[AgendaItem]] = defaultdict(list)
+    for item in await session.scalars(stmt.order_by(AgendaItem.position, AgendaItem.created_at)):
+        found[item.meeting_id].append(item)
+    return found
 
 
-async def _attendees(session: AsyncSession, meeting_id: uuid.UUID) -> list[User]:
-    return list(
-        await session.scalars(
-            select(User)
-            .join(MeetingAttendee, MeetingAttendee.user_id == User.id)
-            .where(MeetingAttendee.meeting_id == meeting_id)
-            .order_by(User.display_name, User.id)
-        )
+async def _attendees(
+    session: AsyncSession, meeting_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[User]]:
+    rows = await session.execute(
+        select(MeetingAttendee.meeting_id, User)
+        .join(MeetingAttendee, MeetingAttendee.user_id == User.id)
+        .where(MeetingAttendee.meeting_id.in_(meeting_ids))
+        .order_by(User.display_name, User.id)
     )
+    found: dict[uuid.UUID, list[User]] = defaultdict(list)
+    for meeting_id, user in rows.all():
+        found[meeting_id].append(user)
+    return found
 
 
-async def _kam(session: AsyncSession, workspace_id: uuid.UUID) -> User | None:
-    return await session.scalar(
-        select(User)
+async def _kams(session: AsyncSession, workspace_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, User]:
+    rows = await session.execute(
+        select(Workspace.id, User)
         .join(KeyAccount, KeyAccount.kam_id == User.id)
         .join(Workspace, Workspace.key_account_id == KeyAccount.id)
-        .where(Workspace.id == workspace_id)
+        .where(Workspace.id.in_(workspace_ids))
     )
+    return dict(rows.tuples().all())
 
 
 def meeting_url(base_url: str, meeting: Meeting) -> str:
@@ -150,19 +161,24 @@ def meeting_url(base_url: str, meeting: Meeting) -> str:
 async def meeting_events(
     session: AsyncSession, meetings: Sequence[Meeting], *, side: Side, base_url: str
 ) -> list[Event]:
-    """VEVENTs of meetings the reader may see (the caller filtered the meetings)."""
-    events = []
-    for meeting in meetings:
-        events.append(
-            meeting_event(
-                meeting,
-                agenda=await _agenda(session, meeting, side == Side.SUPPLIER),
-                attendees=await _attendees(session, meeting.id),
-                organizer=await _kam(session, meeting.workspace_id),
-                url=meeting_url(base_url, meeting),
-            )
+    """VEVENTs of meetings the reader may see (the caller filtered the meetings). Three
+    statements however many meetings: a feed may hold a thousand."""
+    if not meetings:
+        return []
+    ids = [m.id for m in meetings]
+    agendas = await _agendas(session, ids, side == Side.SUPPLIER)
+    attendees = await _attendees(session, ids)
+    kams = await _kams(session, list({m.workspace_id for m in meetings}))
+    return [
+        meeting_event(
+            meeting,
+            agenda=agendas.get(meeting.id, []),
+            attendees=attendees.get(meeting.id, []),
+            organizer=kams.get(meeting.workspace_id),
+            url=meeting_url(base_url, meeting),
         )
-    return events
+        for meeting in meetings
+    ]
 
 
 async def meeting_ics(
