@@ -15,16 +15,24 @@ from typing import Any
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kamp import migrations
 from kamp.app import create_app
+from kamp.auth import passwords
 from kamp.db import Base, make_engine
 from kamp.models import load_all_models
 from kamp.runtime import Runtime
 from kamp.settings import Settings
-from tests.support import World, build_world
+
+# Sign-ins dominate the suite's time with argon2's production cost (a quarter second each on
+# two cores); the tests check behaviour, so they hash cheaply. Set before tests.support hashes
+# its password. Servers the tests start as processes keep the production cost.
+passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+from tests.support import World, build_world  # noqa: E402
 
 PG_URL = os.environ.get(
     "KAMP_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
