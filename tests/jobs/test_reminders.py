@@ -276,3 +276,34 @@ def test_nonsense_reminder_settings_are_refused(monkeypatch, name, value):
     monkeypatch.setenv(f"KAMP_{name}", value)
     with pytest.raises(SettingsError, match=f"KAMP_{name}"):
         Settings.from_env()
+
+
+async def test_an_unread_digest_is_not_news_for_the_next_one(world, clients, runtime):
+    """Someone with nothing open gets no digest just because yesterday's is still unread."""
+    member = await clients.as_user(world.a.email(Role.SUPPLIER_MEMBER))
+    kam = await clients.as_user(world.a.email(Role.KAM))
+    item = await ok(
+        kam,
+        CREATE_ACTION,
+        {
+            "input": {
+                "workspaceId": world.a.workspace_gid,
+                "title": "One thing",
+                "ownerId": _user(world, Role.SUPPLIER_MEMBER),
+            }
+        },
+    )
+    await gql(member, MARK_ALL, {"input": {}})
+    settings = runtime.settings  # digest hour 7, the member's zone UTC
+    async with runtime.session_factory() as session:
+        first = datetime(2027, 1, 10, 7, 0, tzinfo=UTC)
+        assert await digest.send_digests(session, settings=settings, now=first) == 1
+        await session.commit()
+    await ok(kam, UPDATE_ACTION, {"input": {"id": item["id"], "version": 1, "status": "DONE"}})
+    async with runtime.session_factory() as session:
+        second = datetime(2027, 1, 11, 7, 0, tzinfo=UTC)
+        assert await digest.send_digests(session, settings=settings, now=second) == 0
+
+
+MARK_ALL = """mutation($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) {
+  errors { code } } }"""

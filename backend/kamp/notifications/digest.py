@@ -119,7 +119,12 @@ async def _digest(
     unread = await session.scalar(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .where(
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+            # Earlier digests left unread are not news.
+            Notification.kind != "digest",
+        )
     )
     if not (items or meetings or unread):
         return None, None
