@@ -151,7 +151,7 @@ async def _kams(session: AsyncSession, workspace_ids: Sequence[uuid.UUID]) -> di
         .join(Workspace, Workspace.key_account_id == KeyAccount.id)
         .where(Workspace.id.in_(workspace_ids))
     )
-    return dict(rows.tuples().all())
+    return {key: value for key, value in rows.all()}
 
 
 def meeting_url(base_url: str, meeting: Meeting) -> str:
