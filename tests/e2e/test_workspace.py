@@ -99,6 +99,9 @@ async def test_invite_join_coedit_and_complete(people: People, portal: Portal) -
     await buyer.get_by_role("button", name=f"Edit the title of {target}").click()
     await buyer.get_by_label("Objective title").fill("Stock-outs under 1% at every branch")
     await edit_objective(kam, target, "Cut A-item stock-outs to under 1%")
+    # The KAM's change reaches the buyer's page while they are still typing: it is announced,
+    # and their save must not silently overwrite it.
+    await expect(buyer.get_by_test_id("changed-meanwhile")).to_be_visible()
     await buyer.get_by_role("button", name="Save", exact=True).click()
     dialog = buyer.get_by_role("alertdialog")
     await expect(dialog).to_contain_text("Stock-outs under 1% at every branch")

@@ -211,6 +211,8 @@ type Item = {
 function Notes({ item, canEdit, onSaved }: { item: Item; canEdit: boolean; onSaved: () => void }) {
   const [, update] = useMutation(UPDATE_ITEM);
   const [draft, setDraft] = useState<string | null>(null);
+  // Saved against the version the notes were opened at, so a live refresh cannot hide a conflict.
+  const [base, setBase] = useState(item.version);
   const [errors, setErrors] = useState<UserError[]>([]);
   const { dialog, choose } = useConflict();
   async function save(event: React.FormEvent) {
@@ -219,7 +221,7 @@ function Notes({ item, canEdit, onSaved }: { item: Item; canEdit: boolean; onSav
     const left = await saveVersioned({
       field: "notes",
       value: draft,
-      version: item.version,
+      version: base,
       choose,
       send: async (version) => {
         const r = await update({ input: { id: item.id, version, notes: draft } });
@@ -235,7 +237,11 @@ function Notes({ item, canEdit, onSaved }: { item: Item; canEdit: boolean; onSav
     return (
       <div className="notes">
         {item.notes ? <p className="pre">{item.notes}</p> : <p className="muted">No notes yet.</p>}
-        {canEdit && <button type="button" className="link" onClick={() => setDraft(item.notes)}>Take notes</button>}
+        {canEdit && (
+          <button type="button" className="link" onClick={() => { setBase(item.version); setDraft(item.notes); }}>
+            Take notes
+          </button>
+        )}
       </div>
     );
   }

@@ -302,9 +302,16 @@ type Objective = {
 function ObjectiveTitle({ objective, onSaved }: { objective: Objective; onSaved: () => void }) {
   const [, update] = useMutation(UPDATE_OBJECTIVE);
   const [draft, setDraft] = useState<string | null>(null);
+  // The version the draft started from: a live refresh while editing must not make the save
+  // silently overwrite someone else's change.
+  const [base, setBase] = useState(objective.version);
   const [errors, setErrors] = useState<UserError[]>([]);
   const { dialog, choose } = useConflict();
   const editing = draft !== null;
+  const startEditing = () => {
+    setBase(objective.version);
+    setDraft(objective.title);
+  };
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
@@ -313,7 +320,7 @@ function ObjectiveTitle({ objective, onSaved }: { objective: Objective; onSaved:
     const left = await saveVersioned({
       field: "title",
       value,
-      version: objective.version,
+      version: base,
       choose,
       send: async (version) => {
         const result = await update({ input: { id: objective.id, version, title: value } });
@@ -336,12 +343,17 @@ function ObjectiveTitle({ objective, onSaved }: { objective: Objective; onSaved:
             onKeyDown={(e) => e.key === "Escape" && setDraft(null)} />
           <button type="submit" className="button small">Save</button>
           <button type="button" className="button small secondary" onClick={() => setDraft(null)}>Cancel</button>
+          {objective.version !== base && (
+            <p className="muted" role="status" data-testid="changed-meanwhile">
+              Someone changed this since you started: saving will ask which version to keep.
+            </p>
+          )}
           <FieldErrors errors={errors} />
         </form>
       ) : (
         <h3 className="objective-title">
           <span data-testid="objective-title">{objective.title}</span> <InternalBadge visibility={objective.visibility} />{" "}
-          <button type="button" className="link" onClick={() => setDraft(objective.title)}
+          <button type="button" className="link" onClick={startEditing}
             aria-label={`Edit the title of ${objective.title}`}>Edit</button>
         </h3>
       )}
