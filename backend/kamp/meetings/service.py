@@ -433,28 +433,21 @@ async def cancel_meeting(
     version: int,
     base_url: str = "",
 ) -> Meeting:
+    """Call a meeting off; attendees get the cancellation (see update_meeting)."""
     row = await visible_meeting(session, principal, meeting_id)
     require(principal, row.workspace_id, Permission.PLAN_SUBMIT)
     if row.version != version:
         raise Conflict(row)
     if row.status == MeetingStatus.CANCELLED:
         raise UserError("id", "This meeting is cancelled already.", ErrorCode.INVALID)
-    await editing.update(
+    return await update_meeting(
         session,
         principal=principal,
-        row=row,
+        meeting_id=meeting_id,
         version=version,
-        values={"status": MeetingStatus.CANCELLED},
-    )
-    await invitations.send_calendar_notice(
-        session,
-        row,
-        kind="meeting.cancelled",
-        user_ids=await invitations.attendee_ids(session, row.id),
-        actor_id=principal.user_id,
+        status=MeetingStatus.CANCELLED,
         base_url=base_url,
     )
-    return row
 
 
 async def publish_minutes(
