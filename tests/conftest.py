@@ -32,12 +32,26 @@ from kamp.settings import Settings
 # its password. Servers the tests start as processes keep the production cost.
 passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
+from tests.clock import Clock  # noqa: E402
 from tests.support import World, build_world  # noqa: E402
 
 PG_URL = os.environ.get(
     "KAMP_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
-REDIS_URL = os.environ.get("KAMP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_url() -> str:
+    """The test Redis database; with the suite spread over processes (pytest-xdist), each
+    worker takes the next lower database number, since the job tests empty theirs."""
+    url = os.environ.get("KAMP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ...
+    if not worker:
+        return url
+    server, number = url.rsplit("/", 1)
+    return f"{server}/{int(number) - 1 - int(worker.removeprefix('gw'))}"
+
+
+REDIS_URL = _redis_url()
 
 load_all_models()
 # The app under test is served as http://testserver; authlib insists on https elsewhere.
@@ -55,6 +69,13 @@ async def _postgres_database(name: str, *, create: bool) -> str:
             await connection.execute(text(f"CREATE DATABASE {name}"))
     await admin.dispose()
     return f"{server}/{name}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The end-to-end tests share one served portal and browser: one worker runs them all.
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -178,3 +199,11 @@ def count_statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
 @pytest.fixture
 def redis_settings(settings: Settings) -> Settings:
     return replace(settings, redis_url=REDIS_URL)
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    """Sets the time for a test (`clock.travel(...)`); the real time again afterwards."""
+    moved = Clock()
+    yield moved
+    moved.stop()

@@ -9,13 +9,13 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.accounts.models import Invitation, KeyAccount, Membership, Role, Side, User, Workspace
 from kamp.auth.passwords import hash_password, password_problem, verify_password
 from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
 from kamp.auth.service import normalize_email
 from kamp.auth.tokens import new_token, token_hash
-from kamp.db import utcnow
 from kamp.errors import ErrorCode, NotFound, UserError
 from kamp.mail.service import queue_mail
 from kamp.pagination import Page, PageArgs, keyset_page
@@ -80,7 +80,7 @@ async def invite_member(
             Invitation.revoked_at.is_(None),
         )
     ):
-        stale.revoked_at = utcnow()
+        stale.revoked_at = clock.now()
     token = new_token()
     invitation = Invitation(
         workspace_id=workspace_id,
@@ -88,7 +88,7 @@ async def invite_member(
         role=role,
         invited_by_id=principal.user_id,
         token_hash=token_hash(token),
-        expires_at=utcnow() + lifetime,
+        expires_at=clock.now() + lifetime,
     )
     session.add(invitation)
     await session.flush()
@@ -140,7 +140,7 @@ async def revoke_invitation(
         raise NotFound()
     if invitation.accepted_at is not None:
         raise UserError("id", "This invitation was already accepted.", ErrorCode.INVALID)
-    invitation.revoked_at = invitation.revoked_at or utcnow()
+    invitation.revoked_at = invitation.revoked_at or clock.now()
     await session.flush()
     _record_internal(session, invitation, "revoked", principal.user_id)
     return invitation
@@ -175,7 +175,7 @@ async def _open_invitation(session: AsyncSession, token: str) -> Invitation:
     )
     if invitation is None or invitation.revoked_at is not None or invitation.accepted_at:
         raise UserError("token", "This invitation link is not valid.", ErrorCode.NOT_FOUND)
-    if invitation.expires_at <= utcnow():
+    if invitation.expires_at <= clock.now():
         raise UserError("token", "This invitation link has expired.", ErrorCode.EXPIRED)
     return invitation
 
@@ -245,6 +245,6 @@ async def accept_invitation(
             action="created",
             actor_id=user.id,
         )
-    invitation.accepted_at = utcnow()
+    invitation.accepted_at = clock.now()
     await session.flush()
     return user

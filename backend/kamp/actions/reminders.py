@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.accounts.models import KeyAccount, Membership, Side, Workspace
 from kamp.actions.models import ActionItem, ActionStatus
-from kamp.db import Visibility, utcnow
+from kamp.db import Visibility
 from kamp.notifications.service import notify
 from kamp.settings import Settings
 
@@ -19,7 +20,7 @@ MAX_ITEMS_PER_RUN = 2000
 
 
 def _today() -> date:
-    return utcnow().date()
+    return clock.today()
 
 
 async def remind_due_soon(session: AsyncSession, *, settings: Settings) -> int:

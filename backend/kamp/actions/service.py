@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import editing
+from kamp import clock, editing
 from kamp.accounts.models import Membership, Role, Side
 from kamp.actions.models import ActionItem, ActionPriority, ActionStatus
 from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
-from kamp.db import Visibility, utcnow
+from kamp.db import Visibility
 from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
 from kamp.meetings.agenda import get_children
 from kamp.meetings.models import AgendaItem
@@ -62,7 +62,7 @@ async def list_action_items(
     if mine:
         stmt = stmt.where(ActionItem.owner_id == principal.user_id)
     if overdue:
-        stmt = stmt.where(ActionItem.due_date < utcnow().date(), ActionItem.status.not_in(CLOSED))
+        stmt = stmt.where(ActionItem.due_date < clock.today(), ActionItem.status.not_in(CLOSED))
     if side is not None:
         roles = [role for role in Role if role.side == side]
         stmt = stmt.where(

@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 import strawberry
 
+from kamp import clock
 from kamp.accounts.types import UserNode
 from kamp.actions import comments, loaders, models
-from kamp.db import utcnow
 from kamp.graphql.context import Info
 from kamp.graphql.elements import WorkspaceElementNode
 from kamp.graphql.relay import (
@@ -79,7 +79,7 @@ class ActionItemNode(WorkspaceElementNode):
     def overdue(self) -> bool:
         return (
             self.row.due_date is not None
-            and self.row.due_date < utcnow().date()
+            and self.row.due_date < clock.today()
             and self.row.status not in (models.ActionStatus.DONE, models.ActionStatus.CANCELLED)
         )
 

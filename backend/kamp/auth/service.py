@@ -7,12 +7,12 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.accounts.models import Membership, Organization, User
 from kamp.auth.models import AuthSession
 from kamp.auth.passwords import verify_password
 from kamp.auth.principal import Principal
 from kamp.auth.tokens import new_token, token_hash
-from kamp.db import utcnow
 
 
 async def principal_for_user(session: AsyncSession, *, user: User) -> Principal:
@@ -40,7 +40,7 @@ async def start_session(
         AuthSession(
             user_id=user.id,
             token_hash=token_hash(token),
-            expires_at=utcnow() + lifetime,
+            expires_at=clock.now() + lifetime,
             user_agent=user_agent[:300],
         )
     )
@@ -74,7 +74,7 @@ async def user_for_session(session: AsyncSession, *, token: str) -> User | None:
         .join(AuthSession, AuthSession.user_id == User.id)
         .where(
             AuthSession.token_hash == token_hash(token),
-            AuthSession.expires_at > utcnow(),
+            AuthSession.expires_at > clock.now(),
             User.is_active.is_(True),
         )
     )

@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.actions import reminders as action_reminders
-from kamp.db import transaction, utcnow
+from kamp.db import transaction
 from kamp.forecasts import deviations
 from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, TaskFunction, dispatch
 from kamp.mail.models import OutboxMessage
@@ -58,7 +59,7 @@ async def sweep_outbox(ctx: dict[str, Any]) -> int:
                 select(OutboxMessage.id).where(
                     OutboxMessage.sent_at.is_(None),
                     OutboxMessage.attempts < MAX_MAIL_ATTEMPTS,
-                    OutboxMessage.created_at < utcnow() - timedelta(minutes=1),
+                    OutboxMessage.created_at < clock.now() - timedelta(minutes=1),
                 )
             )
         ).all()

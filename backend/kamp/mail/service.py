@@ -10,7 +10,7 @@ import aiosmtplib
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp.db import utcnow
+from kamp import clock
 from kamp.jobs.queue import defer
 from kamp.mail.models import OutboxMessage
 from kamp.settings import Settings
@@ -64,7 +64,7 @@ async def deliver(session: AsyncSession, *, settings: Settings, message_id: uuid
         message.last_error = str(exc)[:500] or type(exc).__name__
         await session.flush()
         raise MailNotSent(message.last_error) from exc
-    message.sent_at = utcnow()
+    message.sent_at = clock.now()
     message.last_error = ""
     await session.flush()
     return True

@@ -15,8 +15,9 @@ from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.accounts.models import KeyAccount, Side, User, Workspace
-from kamp.db import Visibility, utcnow
+from kamp.db import Visibility
 from kamp.meetings.models import AgendaItem, Meeting, MeetingAttendee, MeetingSeries, MeetingStatus
 
 PRODID = "-//kamp//key account management portal//EN"
@@ -58,7 +59,7 @@ def meeting_event(
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("sequence", meeting.version)
-    event.add("dtstamp", utcnow())
+    event.add("dtstamp", clock.now())
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
     event.add("summary", meeting.title)
@@ -100,7 +101,7 @@ def series_event(
     event = Event()
     event.add("uid", f"series-{series.id}@kamp")
     event.add("sequence", series.version)
-    event.add("dtstamp", utcnow())
+    event.add("dtstamp", clock.now())
     event.add("dtstart", start)
     event.add("duration", timedelta(minutes=series.duration_minutes))
     event.add("rrule", rule)

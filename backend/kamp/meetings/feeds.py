@@ -13,13 +13,12 @@ from icalendar import Event
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import editing
+from kamp import clock, editing
 from kamp.accounts.models import User
 from kamp.auth.policy import Permission
 from kamp.auth.principal import Principal
 from kamp.auth.service import principal_for_user
 from kamp.auth.tokens import new_token, token_hash
-from kamp.db import utcnow
 from kamp.errors import Forbidden
 from kamp.meetings import calendar, timezones
 from kamp.meetings.models import CalendarFeed, Meeting, MeetingSeries
@@ -81,9 +80,9 @@ async def feed_ics(session: AsyncSession, *, secret: str, base_url: str) -> str 
     user = await session.get(User, feed.user_id)
     if user is None or not user.is_active:
         return None
-    feed.last_used_at = utcnow()
+    feed.last_used_at = clock.now()
     principal = await principal_for_user(session, user=user)
-    now = utcnow()
+    now = clock.now()
     meetings = list(
         await session.scalars(
             select(Meeting)

@@ -9,8 +9,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.accounts.models import Membership, Side, User
-from kamp.db import Visibility, utcnow
+from kamp.db import Visibility
 from kamp.meetings.models import AgendaItem, Meeting, MeetingAttendee, MeetingStatus
 from kamp.meetings.timezones import to_local
 from kamp.notifications.service import notify
@@ -42,7 +43,7 @@ def agenda_text(items: list[AgendaItem], owners: dict[uuid.UUID, User]) -> str:
 async def send_agendas(session: AsyncSession, *, settings: Settings) -> int:
     """Send the agenda of every scheduled meeting starting within the lead time, once per
     attendee and start time (a rescheduled meeting sends again). Returns notices sent."""
-    now = utcnow()
+    now = clock.now()
     meetings = list(
         await session.scalars(
             select(Meeting)

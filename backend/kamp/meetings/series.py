@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.accounts.models import KeyAccount, Membership, User, Workspace
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
 from kamp.auth.service import principal_for_user
-from kamp.db import utcnow
 from kamp.errors import ErrorCode, NotFound, UserError
 from kamp.meetings import service
 from kamp.meetings.models import Meeting, MeetingAttendee, MeetingSeries
@@ -41,7 +41,7 @@ async def schedule_series(
     require(principal, series.workspace_id, Permission.PLAN_SUBMIT)
     if until.tzinfo is None:
         raise UserError("until", "Give the time with its UTC offset.", ErrorCode.INVALID)
-    now = utcnow()
+    now = clock.now()
     if until - now > MAX_AHEAD:
         raise UserError("until", "Schedule at most about a year ahead.", ErrorCode.INVALID)
     starts = service.series_occurrences(series, now, until)
@@ -122,7 +122,7 @@ async def schedule_all_series(session: AsyncSession, *, settings: Settings) -> i
                 session,
                 principal=principal,
                 series_id=series.id,
-                until=utcnow() + SCHEDULE_AHEAD,
+                until=clock.now() + SCHEDULE_AHEAD,
                 base_url=settings.base_url,
             )
         )

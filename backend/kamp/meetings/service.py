@@ -10,11 +10,11 @@ from datetime import date, datetime, time
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import editing
+from kamp import clock, editing
 from kamp.accounts.models import Membership, User
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
-from kamp.db import Visibility, utcnow
+from kamp.db import Visibility
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
 from kamp.history.service import add_records
 from kamp.meetings import invitations, timezones
@@ -470,7 +470,7 @@ async def publish_minutes(
         principal=principal,
         row=row,
         version=version,
-        values={"status": MeetingStatus.HELD, "minutes_published_at": utcnow()},
+        values={"status": MeetingStatus.HELD, "minutes_published_at": clock.now()},
     )
     await invitations.send_minutes(session, row, actor_id=principal.user_id, base_url=base_url)
     return row

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import strawberry
 
+from kamp import clock
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
 from kamp.auth.policy import Permission, can
-from kamp.db import utcnow
 from kamp.errors import BadRequest, UserError
 from kamp.forecasts import service as forecasts
 from kamp.forecasts.types import Forecast
@@ -172,7 +172,7 @@ class AgendaItemNode(WorkspaceElementNode):
             info.context.session,
             principal=principal,
             workspace_id=self.row.workspace_id,
-            as_of=min(meeting.starts_at, utcnow()),
+            as_of=min(meeting.starts_at, clock.now()),
         )
         return PipelineReview(
             new=[OpportunityNode.of(row) for row in review.new],

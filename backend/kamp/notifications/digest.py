@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.accounts.models import Membership, Side, User, Workspace
 from kamp.actions.models import ActionItem, ActionStatus
-from kamp.db import Visibility, utcnow
+from kamp.db import Visibility
 from kamp.meetings.models import Meeting, MeetingAttendee, MeetingStatus
 from kamp.meetings.reminders import local_time
 from kamp.notifications.models import Notification
@@ -37,7 +38,7 @@ async def send_digests(
     """Runs hourly: users whose local hour is the digest hour get theirs, if there is
     anything to tell. The dedupe key is the local date, so the hour repeated when clocks go
     back sends nothing twice."""
-    now = now or utcnow()
+    now = now or clock.now()
     users = [
         user
         for user in await session.scalars(

@@ -11,9 +11,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.accounts.models import User
 from kamp.auth.principal import Principal
-from kamp.db import utcnow
 from kamp.errors import ErrorCode, Forbidden, UserError
 from kamp.mail.service import queue_mail
 from kamp.notifications.models import Notification
@@ -91,7 +91,7 @@ async def notify(
 async def _insert_once(session: AsyncSession, **values: Any) -> uuid.UUID | None:
     """INSERT ... ON CONFLICT DO NOTHING on (user_id, dedupe_key): under concurrency the
     second writer waits for the first and then inserts nothing, instead of failing."""
-    values = {"id": uuid.uuid4(), "created_at": utcnow(), **values}
+    values = {"id": uuid.uuid4(), "created_at": clock.now(), **values}
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = (
@@ -165,7 +165,7 @@ async def mark_read(
             raise UserError("ids", "No such notification.", ErrorCode.NOT_FOUND)
         stmt = stmt.where(Notification.id.in_(ids))
     changed = await session.scalars(
-        stmt.values(read_at=utcnow() if read else None)
+        stmt.values(read_at=clock.now() if read else None)
         .returning(Notification.id)
         .execution_options(synchronize_session=False)
     )

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import editing
+from kamp import clock, editing
 from kamp.accounts.models import Membership, Side, User
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
-from kamp.db import Visibility, utcnow
+from kamp.db import Visibility
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
 from kamp.history.service import as_json
 from kamp.pagination import Page, PageArgs, keyset_page
@@ -171,7 +171,7 @@ async def submit_plan(
     # A resubmission starts a fresh round of decisions.
     for old in await session.scalars(select(PlanApproval).where(PlanApproval.plan_id == plan.id)):
         await session.delete(old)
-    await _status(session, principal, plan, PlanStatus.SUBMITTED, submitted_at=utcnow())
+    await _status(session, principal, plan, PlanStatus.SUBMITTED, submitted_at=clock.now())
     return plan
 
 
@@ -226,7 +226,7 @@ async def decide_plan(
         )
     )
     if sides == {Side.SUPPLIER, Side.CUSTOMER}:
-        await _status(session, principal, plan, PlanStatus.APPROVED, approved_at=utcnow())
+        await _status(session, principal, plan, PlanStatus.APPROVED, approved_at=clock.now())
         session.add(PlanSnapshot(plan_id=plan.id, content=await _snapshot(session, plan)))
         await session.flush()
     return plan

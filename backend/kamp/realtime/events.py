@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp.db import utcnow
+from kamp import clock
 
 _PENDING = "kamp.pending_events"
 
@@ -27,7 +27,7 @@ class Event:
     internal: bool = False
     actor_id: uuid.UUID | None = None
     fields: tuple[str, ...] = ()
-    at: datetime = field(default_factory=utcnow)
+    at: datetime = field(default_factory=clock.now)
     # Set for an event meant for one user only (a notification): sent on that user's channel.
     recipient_id: uuid.UUID | None = None
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from kamp import editing
+from kamp import clock, editing
 from kamp.accounts.locations import get_locations
 from kamp.accounts.models import Membership, Role, Side
 from kamp.auth.policy import Permission, require
@@ -60,7 +60,7 @@ def _scale(value: int | None, field: str) -> int | None:
 
 
 def _interaction(value: date | None) -> date | None:
-    if value is not None and value > date.today() + timedelta(days=1):  # a day of time zones
+    if value is not None and value > clock.today() + timedelta(days=1):  # a day of time zones
         raise UserError("lastInteraction", "This date is in the future.", ErrorCode.INVALID)
     return value
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.accounts.models import Invitation, KeyAccount, Membership, Role, Side, User, Workspace
 from kamp.accounts.service import check_version, flush_versioned
 from kamp.auth.crypto import encrypt
@@ -24,7 +25,6 @@ from kamp.auth.federation.models import FederatedIdentity, IdentityProvider
 from kamp.auth.policy import Permission, org_permissions, require_org
 from kamp.auth.principal import Principal
 from kamp.auth.service import normalize_email
-from kamp.db import utcnow
 from kamp.errors import Conflict, ErrorCode, UserError
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -289,7 +289,7 @@ async def _join_by_invitation(
             Invitation.email == email,
             Invitation.accepted_at.is_(None),
             Invitation.revoked_at.is_(None),
-            Invitation.expires_at > utcnow(),
+            Invitation.expires_at > clock.now(),
             or_(KeyAccount.customer_id == org, KeyAccount.supplier_id == org),
         )
         .order_by(Invitation.created_at)
@@ -316,7 +316,7 @@ async def _join_by_invitation(
                     workspace_id=invitation.workspace_id, user_id=user.id, role=invitation.role
                 )
             )
-        invitation.accepted_at = utcnow()
+        invitation.accepted_at = clock.now()
     await session.flush()
     return user
 

@@ -9,7 +9,6 @@ the revocation table."""
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 from typing import Any
 
@@ -19,6 +18,7 @@ from joserfc.jwk import KeySet
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.accounts.models import KeyAccount, Side, User, Workspace
 from kamp.auth.oauth.keys import ALGORITHM, KeyRing, KeyRingCache
 from kamp.auth.oauth.models import OAuthClient, OAuthRevocation
@@ -80,7 +80,7 @@ def verify_access_token(
     for name in ("exp", "iat"):
         if not isinstance(claims.get(name), int | float):
             raise ValueError(f"missing {name}")
-    now = time.time()
+    now = clock.timestamp()
     if check_time:
         if claims["exp"] <= now - LEEWAY_SECONDS:
             raise ValueError("expired")

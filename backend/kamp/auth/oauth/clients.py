@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.accounts.models import KeyAccount, Role, Side
 from kamp.auth.oauth.adapters import hash_client_secret
 from kamp.auth.oauth.models import OAuthClient, OAuthClientUse, OAuthRefreshToken
 from kamp.auth.oauth.scopes import IDENTITY_SCOPES, parse_scope, unknown_scopes
 from kamp.auth.policy import Permission, org_permissions
 from kamp.auth.principal import Principal
-from kamp.db import utcnow
 from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
 
@@ -188,7 +188,7 @@ async def revoke_client(
     """The client stops working at once: its access tokens are refused on their next use
     (bearer checks the client), and its refresh tokens are revoked."""
     client = await _managed(session, principal, client_pk)
-    now = utcnow()
+    now = clock.now()
     client.revoked_at = client.revoked_at or now
     await session.execute(
         update(OAuthRefreshToken)

@@ -14,9 +14,10 @@ from joserfc.jwk import KeySet, RSAKey
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from kamp import clock
 from kamp.auth.crypto import decrypt, encrypt
 from kamp.auth.oauth.models import SigningKey
-from kamp.db import transaction, utcnow
+from kamp.db import transaction
 
 ALGORITHM = "RS256"
 RETIRED_KEYS_PUBLISHED_FOR = timedelta(days=1)
@@ -51,7 +52,7 @@ async def rotate(session: AsyncSession, *, secret_key: str) -> SigningKey:
     """Start signing with a new key; the previous ones keep verifying for a while."""
     for key in await session.scalars(select(SigningKey).where(SigningKey.active.is_(True))):
         key.active = False
-        key.retired_at = utcnow()
+        key.retired_at = clock.now()
     key = _new_key(secret_key)
     session.add(key)
     await session.flush()
@@ -66,7 +67,7 @@ async def load_key_ring(session: AsyncSession, *, secret_key: str) -> KeyRing:
             .where(
                 or_(
                     SigningKey.active.is_(True),
-                    SigningKey.retired_at > utcnow() - RETIRED_KEYS_PUBLISHED_FOR,
+                    SigningKey.retired_at > clock.now() - RETIRED_KEYS_PUBLISHED_FOR,
                 )
             )
             .order_by(SigningKey.created_at.desc())

@@ -5,7 +5,6 @@ the whole exchange is one transaction."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +23,7 @@ from joserfc import jwt
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from kamp import clock
 from kamp.accounts.models import User
 from kamp.auth.oauth.adapters import (
     AuthorizationCode,
@@ -43,7 +43,6 @@ from kamp.auth.oauth.models import (
 )
 from kamp.auth.oauth.scopes import CATALOGUE, parse_scope
 from kamp.auth.tokens import new_token, token_hash
-from kamp.db import utcnow
 
 ACCESS_TOKEN_SECONDS = 300
 ID_TOKEN_SECONDS = 300
@@ -91,7 +90,7 @@ class CodeGrant(grants.AuthorizationCodeGrant):
                 nonce=data.get("nonce"),
                 code_challenge=data["code_challenge"],
                 code_challenge_method=data["code_challenge_method"],
-                expires_at=utcnow() + timedelta(seconds=CODE_SECONDS),
+                expires_at=clock.now() + timedelta(seconds=CODE_SECONDS),
             )
         )
         self.server.db.flush()
@@ -109,13 +108,13 @@ class CodeGrant(grants.AuthorizationCodeGrant):
             if row.family_id is not None:
                 self.server.revoke_family(row.family_id)
             return None
-        if row.expires_at <= utcnow():
+        if row.expires_at <= clock.now():
             return None
         return AuthorizationCode(row)
 
     def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
         # Kept (marked used) rather than deleted, so that a replay can be recognised.
-        authorization_code.row.used_at = utcnow()
+        authorization_code.row.used_at = clock.now()
         authorization_code.row.family_id = self.server.family_id
 
     def authenticate_user(self, authorization_code: AuthorizationCode) -> KampUser | None:
@@ -135,7 +134,7 @@ class RefreshGrant(grants.RefreshTokenGrant):
             .where(OAuthRefreshToken.token_hash == token_hash(refresh_token))
             .with_for_update()
         )
-        if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        if row is None or row.revoked_at is not None or row.expires_at <= clock.now():
             return None
         if row.rotated_at is not None:
             # Reuse of a rotated token: someone holds a copy. Revoke the whole family.
@@ -149,7 +148,7 @@ class RefreshGrant(grants.RefreshTokenGrant):
         return KampUser(user) if user and user.is_active else None
 
     def revoke_old_credential(self, refresh_token: RefreshToken) -> None:
-        refresh_token.row.rotated_at = utcnow()
+        refresh_token.row.rotated_at = clock.now()
 
 
 class MachineGrant(grants.ClientCredentialsGrant):
@@ -186,7 +185,7 @@ class IdTokens(OpenIDCode):
         return {
             "iss": self.server.issuer,
             "aud": [client.get_client_id()],
-            "exp": int(time.time()) + ID_TOKEN_SECONDS,
+            "exp": int(clock.timestamp()) + ID_TOKEN_SECONDS,
         }
 
     def generate_user_info(self, user: KampUser, scope: str) -> UserInfo:
@@ -215,7 +214,7 @@ class FoundToken:
         return self.client_pk == client.row.id
 
     def is_expired(self) -> bool:
-        return self.claims.get("exp", 0) <= time.time()
+        return self.claims.get("exp", 0) <= clock.timestamp()
 
     def is_revoked(self) -> bool:
         return self.revoked
@@ -315,7 +314,7 @@ class KampAuthorizationServer(AuthorizationServer):
                     client_pk=client.row.id,
                     user_id=user.row.id,  # type: ignore[union-attr]
                     scope=token.get("scope", ""),
-                    expires_at=utcnow() + timedelta(days=REFRESH_TOKEN_DAYS),
+                    expires_at=clock.now() + timedelta(days=REFRESH_TOKEN_DAYS),
                 )
             )
         self.db.add(
@@ -327,7 +326,7 @@ class KampAuthorizationServer(AuthorizationServer):
                 ip=request.ip[:64],
             )
         )
-        client.row.last_used_at = utcnow()
+        client.row.last_used_at = clock.now()
         self.db.flush()
 
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
@@ -354,7 +353,7 @@ class KampAuthorizationServer(AuthorizationServer):
     ) -> dict[str, Any]:
         # Never more than the client is registered for, whatever a grant passed along.
         scopes = parse_scope(client.get_allowed_scope(scope))
-        now = int(time.time())
+        now = int(clock.timestamp())
         claims: dict[str, Any] = {
             "iss": self.issuer,
             "aud": resource_audience(self.issuer),
@@ -404,13 +403,13 @@ class KampAuthorizationServer(AuthorizationServer):
         self.db.execute(
             update(OAuthRefreshToken)
             .where(OAuthRefreshToken.family_id == family_id, OAuthRefreshToken.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
+            .values(revoked_at=clock.now())
         )
         if self.db.scalar(select(OAuthRevocation.id).where(OAuthRevocation.family_id == family_id)):
             return
         self.db.add(
             OAuthRevocation(
-                family_id=family_id, expires_at=utcnow() + timedelta(days=REFRESH_TOKEN_DAYS)
+                family_id=family_id, expires_at=clock.now() + timedelta(days=REFRESH_TOKEN_DAYS)
             )
         )
         self.db.flush()
@@ -419,7 +418,9 @@ class KampAuthorizationServer(AuthorizationServer):
         if self.db.scalar(select(OAuthRevocation.id).where(OAuthRevocation.jti == jti)):
             return
         self.db.add(
-            OAuthRevocation(jti=jti, expires_at=utcnow() + timedelta(seconds=ACCESS_TOKEN_SECONDS))
+            OAuthRevocation(
+                jti=jti, expires_at=clock.now() + timedelta(seconds=ACCESS_TOKEN_SECONDS)
+            )
         )
         self.db.flush()
 
