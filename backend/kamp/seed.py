@@ -215,7 +215,7 @@ PROFILES = {
     "Meridian Foodservice": (
         "Foodservice distribution",
         12,
-        "One of three MRO suppliers; service issues in 2026 Q3",
+        "One of three MRO suppliers; service issues last quarter",
         1_200_000_000,
         1_450_000,
         (7, 5, 4),

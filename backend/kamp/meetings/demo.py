@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.accounts.models import User, Workspace
 from kamp.actions import service as actions
 from kamp.actions.comments import add_comment
 from kamp.actions.models import ActionPriority, ActionStatus
 from kamp.auth.service import principal_for_user
-from kamp.db import Visibility, utcnow
+from kamp.db import Visibility
 from kamp.meetings import agenda, service
 from kamp.meetings.models import AgendaItem, MeetingType
 from kamp.meetings.series import schedule_series
@@ -24,8 +25,13 @@ ZONE = "America/Chicago"
 
 def _at(days: int, hour: int) -> datetime:
     """A local time in the account's zone, `days` from today."""
-    local_day = utcnow().astimezone(ZoneInfo(ZONE)).date() + timedelta(days=days)
+    local_day = clock.now().astimezone(ZoneInfo(ZONE)).date() + timedelta(days=days)
     return datetime.combine(local_day, time(hour), tzinfo=ZoneInfo(ZONE))
+
+
+def _next_quarter() -> int:
+    this_quarter = (clock.today().month - 1) // 3 + 1
+    return this_quarter % 4 + 1
 
 
 async def load_demo_meetings(
@@ -57,8 +63,8 @@ async def load_demo_meetings(
         )
     )
     notes = [
-        "Year to date at 97% of forecast; Chicago branches ahead, Milwaukee behind.",
-        "Two late deliveries to the Gary branch; root cause is the carrier change.",
+        "Year to date near forecast; Detroit Branch 14 ahead, Toledo Branch 22 behind.",
+        "Two late deliveries to Toledo Branch 22; root cause is the carrier change.",
         "Line 4 retrofit moved to proposal; the spares contract was lost on price.",
     ]
     for item, text in zip(items, notes, strict=False):
@@ -69,7 +75,7 @@ async def load_demo_meetings(
         session,
         principal=principal,
         meeting_id=held.id,
-        text="Move the Gary branch to the consolidated Tuesday delivery.",
+        text="Move Toledo Branch 22 to the consolidated Tuesday delivery.",
         agenda_item_id=items[1].id if len(items) > 1 else None,
     )
     await service.publish_minutes(
@@ -79,10 +85,10 @@ async def load_demo_meetings(
         session,
         principal=principal,
         workspace_id=workspace.id,
-        title="Send Q1 volume forecast per branch",
+        title=f"Send the Q{_next_quarter()} volume forecast per branch",
         description="Per branch and A-item family, so we can set reorder points.",
         owner_id=buyer.id,
-        due_date=(utcnow() + timedelta(days=2)).date(),
+        due_date=(clock.now() + timedelta(days=2)).date(),
         priority=ActionPriority.HIGH,
         meeting_id=held.id,
     )
@@ -96,9 +102,9 @@ async def load_demo_meetings(
         session,
         principal=principal,
         workspace_id=workspace.id,
-        title="Confirm the carrier change with Gary branch",
+        title="Confirm the carrier change with Toledo Branch 22",
         owner_id=member.id,
-        due_date=(utcnow() - timedelta(days=3)).date(),
+        due_date=(clock.now() - timedelta(days=3)).date(),
         meeting_id=held.id,
     )
     await actions.update_action_item(
@@ -114,7 +120,7 @@ async def load_demo_meetings(
         workspace_id=workspace.id,
         title="Prepare margin scenarios for the retrofit proposal",
         owner_id=kam.id,
-        due_date=(utcnow() + timedelta(days=9)).date(),
+        due_date=(clock.now() + timedelta(days=9)).date(),
         visibility=Visibility.INTERNAL,
     )
     # The weekly series ahead, and a quarterly business review with the executive.
@@ -144,7 +150,7 @@ async def load_demo_meetings(
         attendee_ids=attendees,
     )
     await schedule_series(
-        session, principal=principal, series_id=series.id, until=utcnow() + timedelta(days=28)
+        session, principal=principal, series_id=series.id, until=clock.now() + timedelta(days=28)
     )
     await service.create_meeting(
         session,

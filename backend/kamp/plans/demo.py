@@ -1,5 +1,5 @@
 """Demo content for the account plan: believable objectives, SWOT, initiatives and a
-contingency plan, loaded by `kamp seed --demo`."""
+contingency plan for this year, loaded by `kamp seed --demo`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kamp import clock
 from kamp.accounts.models import Side, User, Workspace
 from kamp.db import Visibility
 from kamp.plans.models import (
@@ -31,13 +32,14 @@ SHARED, INTERNAL = Visibility.SHARED, Visibility.INTERNAL
 async def load_demo_plan(
     session: AsyncSession, *, workspace: Workspace, kam: User, buyer: User, mentor: User
 ) -> AccountPlan:
+    year = clock.today().year
     plan = AccountPlan(
         workspace_id=workspace.id,
-        period="2027",
-        title=f"{workspace.name} joint account plan 2027",
+        period=str(year),
+        title=f"{workspace.name} joint account plan {year}",
         stage=PlanStage.IMPLEMENTATION,
         status=PlanStatus.DRAFT,
-        summary="Grow the fastener and MRO programme across the Midwest branches while cutting "
+        summary="Grow the fastener and MRO programme across the Great Lakes branches while cutting "
         "stock-outs at the branch level.",
         visibility=SHARED,
     )
@@ -87,7 +89,7 @@ async def load_demo_plan(
             status=status,
             position=position,
             visibility=visibility,
-            due_date=date(2027, 12, 31),
+            due_date=date(year, 12, 31),
         )
         session.add(objective)
         await session.flush()
@@ -106,7 +108,7 @@ async def load_demo_plan(
     swot = [
         (SwotKind.STRENGTH, "Next-day delivery to every branch in the region", SHARED),
         (SwotKind.WEAKNESS, "No EDI link yet; orders still arrive by email", SHARED),
-        (SwotKind.OPPORTUNITY, "Customer opening 6 new branches in 2027", SHARED),
+        (SwotKind.OPPORTUNITY, f"Customer opening 6 new branches in {year + 1}", SHARED),
         (SwotKind.THREAT, "A national distributor is offering 8% below our price", INTERNAL),
         (SwotKind.WEAKNESS, "Our account coverage depends on one buyer relationship", INTERNAL),
     ]
