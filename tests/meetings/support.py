@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from tests.clock import days_from_today, local, utc_iso
 from tests.plans.support import ok
+
+CHICAGO = "America/Chicago"
+BERLIN = "Europe/Berlin"
 
 ERRORS = "errors { field code message }"
 CREATE_SERIES = f"""mutation($input: CreateMeetingSeriesInput!) {{ createMeetingSeries(input: $input) {{
@@ -41,9 +46,15 @@ ADD_COMMENT = f"""mutation($input: AddActionCommentInput!) {{ addActionComment(i
   comment {{ id version visibility mentions {{ email }} }} {ERRORS} }} }}"""
 
 
+def utc_at(day: date, hour: int) -> str:
+    """`day` at `hour` UTC, as the API writes an instant."""
+    return utc_iso(local(day, hour, "UTC"))
+
+
 async def new_meeting(
     http, workspace_gid: str, *, kind: str = "OTHER", visibility: str = "SHARED", **extra: Any
 ) -> dict[str, Any]:
+    """A meeting at 09:00 in Chicago two weeks from today, unless `startsAt` says otherwise."""
     return await ok(
         http,
         CREATE_MEETING,
@@ -52,8 +63,8 @@ async def new_meeting(
                 "workspaceId": workspace_gid,
                 "title": f"{kind} call",
                 "meetingType": kind,
-                "startsAt": "2027-03-09T15:00:00+00:00",
-                "timeZone": "America/Chicago",
+                "startsAt": utc_iso(local(days_from_today(14), 9, CHICAGO)),
+                "timeZone": CHICAGO,
                 "visibility": visibility,
                 **extra,
             }

@@ -4,7 +4,8 @@ local time across DST, and carries nothing a customer may not see."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from calendar import TUESDAY
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,8 +19,11 @@ from kamp.graphql.relay import parse_global_id
 from kamp.mail.models import OutboxMessage
 from kamp.meetings.models import CalendarFeed
 from tests.auth.oauth_support import bearer_gql, exchange, get_code, make_client
+from tests.clock import local, local_change_day, next_weekday, utc_iso
 from tests.meetings.support import (
+    BERLIN,
     CANCEL_MEETING,
+    CHICAGO,
     CREATE_AGENDA_ITEM,
     CREATE_SERIES,
     UPDATE_MEETING,
@@ -51,14 +55,17 @@ def _user(world, role: Role) -> str:
 
 @pytest.fixture
 async def qbr(world, clients):
-    """A quarterly review with the buyer and a supplier member, and an internal meeting."""
+    """A quarterly review on Tuesday week at 09:00 in Chicago with the buyer and a supplier
+    member, and an internal meeting the day after."""
     kam = await clients.as_user(world.a.email(Role.KAM))
+    day = next_weekday(TUESDAY, weeks=1)
+    starts_at = utc_iso(local(day, 9, CHICAGO))
     meeting = await new_meeting(
         kam,
         world.a.workspace_gid,
         kind="QUARTERLY_BUSINESS_REVIEW",
-        startsAt="2027-03-09T15:00:00+00:00",
-        timeZone="America/Chicago",
+        startsAt=starts_at,
+        timeZone=CHICAGO,
         place="Columbus HQ",
         attendeeIds=[_user(world, Role.CUSTOMER_BUYER), _user(world, Role.SUPPLIER_MEMBER)],
     )
@@ -66,9 +73,10 @@ async def qbr(world, clients):
         kam,
         world.a.workspace_gid,
         visibility="INTERNAL",
-        startsAt="2027-03-10T15:00:00+00:00",
+        startsAt=utc_iso(local(day + timedelta(days=1), 9, CHICAGO)),
         attendeeIds=[_user(world, Role.SUPPLIER_MEMBER)],
     )
+    assert meeting["startsAt"] == starts_at
     return kam, meeting, internal
 
 
@@ -113,6 +121,9 @@ async def test_meeting_file_is_refused_to_others(qbr, world, clients, client):
 
 async def test_weekly_series_keeps_local_time_across_dst(world, clients):
     kam = await clients.as_user(world.a.email(Role.KAM))
+    # Four Tuesdays before Berlin's next change to summer time, then eight after it.
+    spring = local_change_day(BERLIN, to_summer=True)
+    starts_on = next_weekday(TUESDAY, after=spring - timedelta(days=29))
     series = await ok(
         kam,
         CREATE_SERIES,
@@ -122,8 +133,8 @@ async def test_weekly_series_keeps_local_time_across_dst(world, clients):
                 "title": "Weekly call",
                 "meetingType": "WEEKLY_STANDING",
                 "rrule": "FREQ=WEEKLY;BYDAY=TU",
-                "timeZone": "Europe/Berlin",
-                "startsOn": "2027-03-02",
+                "timeZone": BERLIN,
+                "startsOn": starts_on.isoformat(),
                 "localStartTime": "09:00:00",
             }
         },
@@ -136,10 +147,11 @@ async def test_weekly_series_keeps_local_time_across_dst(world, clients):
     assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
     start = event.decoded("dtstart")
     rule = rrulestr(event["rrule"].to_ical().decode(), dtstart=start)
-    weeks = list(rule[:12])  # March to May: summer time starts on 2027-03-28
-    assert all((w.hour, w.minute, w.weekday()) == (9, 0, 1) for w in weeks)
+    weeks = list(rule[:12])
+    assert [w.date() for w in weeks] == [starts_on + timedelta(weeks=n) for n in range(12)]
+    assert all((w.hour, w.minute, w.weekday()) == (9, 0, TUESDAY) for w in weeks)
     utc_hours = [w.astimezone(ZoneInfo("UTC")).hour for w in weeks]
-    assert utc_hours[:4] == [8, 8, 8, 8] and utc_hours[4:] == [7] * 8
+    assert utc_hours[:4] == [8, 8, 8, 8] and utc_hours[4:] == [7] * 8  # UTC+1, then UTC+2
     other = await clients.as_user(world.b.email(Role.KAM))
     assert (await other.get(_path(url))).status_code == 404
 
@@ -196,8 +208,8 @@ async def _mail(runtime, kind_prefix: str) -> list[OutboxMessage]:
         return list(rows)
 
 
-@pytest.mark.usefixtures("qbr")
-async def test_invitations_carry_the_ics(world, runtime):
+async def test_invitations_carry_the_ics(qbr, world, runtime):
+    _, meeting, _ = qbr
     invitations = await _mail(runtime, "Invitation:")
     by_to = {m.recipient: m for m in invitations}
     # The KAM (organizer) is not invited; the internal meeting invites the member only.
@@ -210,15 +222,15 @@ async def test_invitations_carry_the_ics(world, runtime):
     assert str(calendar["method"]) == "REQUEST"
     assert "Supplier preparation" not in buyer_ics
     [event] = calendar.walk("VEVENT")
-    assert event.decoded("dtstart") == datetime(
-        2027, 3, 9, 9, 0, tzinfo=ZoneInfo("America/Chicago")
-    )
+    start = event.decoded("dtstart")
+    assert start == datetime.fromisoformat(meeting["startsAt"])
+    assert (start.tzinfo.key, start.hour, start.minute) == (CHICAGO, 9, 0)
 
 
 async def test_moving_and_cancelling_send_updates_once(qbr, world, runtime, clients):
     kam, meeting, _ = qbr
     before = len(await _mail(runtime, "Updated:"))
-    later = "2027-03-09T16:00:00+00:00"
+    later = utc_iso(datetime.fromisoformat(meeting["startsAt"]) + timedelta(hours=1))
     await ok(kam, UPDATE_MEETING, {"input": {"id": meeting["id"], "version": 1, "startsAt": later}})
     # Retried with the same (now stale) version: refused, nothing more sent.
     retry = await gql(

@@ -4,20 +4,24 @@ and a notice sent twice for the same version reaching the mailbox once."""
 
 from __future__ import annotations
 
+from calendar import MONDAY, TUESDAY
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 from icalendar import Calendar
 from sqlalchemy import func, select
 
+from kamp import clock as kamp_clock
 from kamp.accounts.models import Role
 from kamp.graphql.relay import parse_global_id
 from kamp.mail.models import OutboxMessage
 from kamp.meetings import invitations
 from kamp.meetings.models import Meeting
 from tests.auth.oauth_support import exchange, get_code, make_client
+from tests.clock import days_from_today, local, local_change_day, next_weekday
 from tests.conftest import count_statements
-from tests.meetings.support import CREATE_SERIES, new_meeting
+from tests.meetings.support import BERLIN, CREATE_SERIES, new_meeting, utc_at
 from tests.meetings.test_calendar import CREATE_FEED, ICS, _events, _path, qbr  # noqa: F401
 from tests.plans.support import ok
 from tests.support import gid, gql
@@ -65,6 +69,14 @@ async def test_bearer_token_reads_a_meeting_file_with_a_read_scope(
 
 async def test_series_keeps_nine_oclock_through_spring_and_autumn(world, clients):
     kam = await clients.as_user(world.a.email(Role.KAM))
+    # Berlin's next summer time, from the zone database: the Mondays either side of its start
+    # and of its end; the series starts a week before the first of them.
+    spring = local_change_day(BERLIN, to_summer=True)
+    autumn = local_change_day(BERLIN, after=local(spring, 12, BERLIN), to_summer=False)
+    last_winter = next_weekday(MONDAY, after=spring - timedelta(days=8))
+    first_summer = next_weekday(MONDAY, after=spring - timedelta(days=1))
+    last_summer = next_weekday(MONDAY, after=autumn - timedelta(days=8))
+    first_winter = next_weekday(MONDAY, after=autumn - timedelta(days=1))
     series = await ok(
         kam,
         CREATE_SERIES,
@@ -74,8 +86,8 @@ async def test_series_keeps_nine_oclock_through_spring_and_autumn(world, clients
                 "title": "Monday stand-up",
                 "meetingType": "WEEKLY_STANDING",
                 "rrule": "FREQ=WEEKLY;BYDAY=MO",
-                "timeZone": "Europe/Berlin",
-                "startsOn": "2027-03-15",
+                "timeZone": BERLIN,
+                "startsOn": (last_winter - timedelta(weeks=1)).isoformat(),
                 "localStartTime": "09:00:00",
             }
         },
@@ -83,13 +95,14 @@ async def test_series_keeps_nine_oclock_through_spring_and_autumn(world, clients
     url = (await gql(kam, ICS, {"id": series["id"]}))["data"]["node"]["icsUrl"]
     [event] = Calendar.from_ical((await kam.get(_path(url))).text).walk("VEVENT")
     start = event.decoded("dtstart")
-    assert start.tzinfo.key == "Europe/Berlin"
+    assert start.tzinfo.key == BERLIN
     weeks = list(rrulestr(event["rrule"].to_ical().decode(), dtstart=start)[:36])
-    assert all((w.hour, w.minute) == (9, 0) for w in weeks)
-    utc = {w.date().isoformat(): w.astimezone(ZoneInfo("UTC")).hour for w in weeks}
-    # Summer time runs from 2027-03-28 to 2027-10-31 in Berlin.
-    assert (utc["2027-03-22"], utc["2027-03-29"]) == (8, 7)
-    assert (utc["2027-10-25"], utc["2027-11-01"]) == (7, 8)
+    assert weeks[-1].date() > first_winter  # the weeks reach past the autumn change
+    assert all((w.hour, w.minute, w.weekday()) == (9, 0, MONDAY) for w in weeks)
+    utc = {w.date(): w.astimezone(ZoneInfo("UTC")).hour for w in weeks}
+    # 09:00 is 08:00 UTC in winter (UTC+1), 07:00 UTC in summer (UTC+2).
+    assert (utc[last_winter], utc[first_summer]) == (8, 7)
+    assert (utc[last_summer], utc[first_winter]) == (7, 8)
 
 
 async def test_feed_of_another_account_holds_none_of_ours(qbr, world, clients, client):  # noqa: F811
@@ -137,15 +150,15 @@ SCHEDULE = """mutation($input: ScheduleSeriesMeetingsInput!) { scheduleSeriesMee
   meetings { id } errors { code } } }"""
 
 
-def _series_input(world, title: str, **extra: str) -> dict:
+def _series_input(world, title: str, starts_on: date, **extra: str) -> dict:
     return {
         "input": {
             "workspaceId": world.a.workspace_gid,
             "title": title,
             "meetingType": "WEEKLY_STANDING",
             "rrule": "FREQ=WEEKLY;BYDAY=TU",
-            "timeZone": "Europe/Berlin",
-            "startsOn": "2027-03-02",
+            "timeZone": BERLIN,
+            "startsOn": starts_on.isoformat(),
             "localStartTime": "09:00:00",
             **extra,
         }
@@ -154,12 +167,18 @@ def _series_input(world, title: str, **extra: str) -> dict:
 
 async def test_feed_holds_each_series_occurrence_once_at_local_time(world, clients, client):
     kam = await clients.as_user(world.a.email(Role.KAM))
-    series = await ok(kam, CREATE_SERIES, _series_input(world, "Tuesday call"))
-    await ok(kam, CREATE_SERIES, _series_input(world, "Supplier huddle", visibility="INTERNAL"))
-    scheduled = await ok(
-        kam, SCHEDULE, {"input": {"seriesId": series["id"], "until": "2027-03-20T00:00:00Z"}}
+    # A series of Tuesdays starting four weeks before a change to summer time in Berlin (the
+    # next one at least a month away, so that the series is still ahead of us).
+    a_month_on = kamp_clock.now() + timedelta(days=30)
+    spring = local_change_day(BERLIN, after=a_month_on, to_summer=True)
+    first = next_weekday(TUESDAY, after=spring - timedelta(days=29))
+    series = await ok(kam, CREATE_SERIES, _series_input(world, "Tuesday call", first))
+    await ok(
+        kam, CREATE_SERIES, _series_input(world, "Supplier huddle", first, visibility="INTERNAL")
     )
-    assert len(scheduled) == 3  # 2, 9 and 16 March
+    until = utc_at(first + timedelta(days=18), 0)
+    scheduled = await ok(kam, SCHEDULE, {"input": {"seriesId": series["id"], "until": until}})
+    assert len(scheduled) == 3  # the first three Tuesdays
     buyer = await clients.as_user(world.a.email(Role.CUSTOMER_BUYER))
     url = (await gql(buyer, CREATE_FEED))["data"]["createCalendarFeed"]["url"]
     calendar = Calendar.from_ical((await client.get(_path(url))).text)
@@ -172,22 +191,25 @@ async def test_feed_holds_each_series_occurrence_once_at_local_time(world, clien
         :6
     ]
     starts = sorted(singles) + list(ahead)
-    berlin = [s.astimezone(ZoneInfo("Europe/Berlin")) for s in starts]
-    # Every Tuesday from 2 March once, at 09:00 Berlin before and after 28 March.
-    assert [b.date().isoformat() for b in berlin] == [
-        "2027-03-02", "2027-03-09", "2027-03-16", "2027-03-23", "2027-03-30",
-        "2027-04-06", "2027-04-13", "2027-04-20", "2027-04-27",
-    ]  # fmt: skip
+    berlin = [s.astimezone(ZoneInfo(BERLIN)) for s in starts]
+    # Every Tuesday from the first once, at 09:00 Berlin before and after the change.
+    assert [b.date() for b in berlin] == [first + timedelta(weeks=n) for n in range(9)]
     assert {(b.hour, b.minute) for b in berlin} == {(9, 0)}
-    assert [s.astimezone(ZoneInfo("UTC")).hour for s in starts][3:5] == [8, 7]
+    assert [s.astimezone(ZoneInfo("UTC")).hour for s in starts] == [8] * 4 + [7] * 5
 
 
 async def test_feed_series_with_a_count_ends_where_it_did(world, clients, client):
     kam = await clients.as_user(world.a.email(Role.KAM))
+    # Four Tuesdays from next week; the first two are scheduled.
+    first = next_weekday(TUESDAY, weeks=1)
     series = await ok(
-        kam, CREATE_SERIES, _series_input(world, "Four calls", rrule="FREQ=WEEKLY;COUNT=4")
+        kam,
+        CREATE_SERIES,
+        _series_input(world, "Four calls", first, rrule="FREQ=WEEKLY;COUNT=4"),
     )
-    await ok(kam, SCHEDULE, {"input": {"seriesId": series["id"], "until": "2027-03-10T00:00:00Z"}})
+    until = utc_at(first + timedelta(days=8), 0)
+    scheduled = await ok(kam, SCHEDULE, {"input": {"seriesId": series["id"], "until": until}})
+    assert len(scheduled) == 2
     url = (await gql(kam, CREATE_FEED))["data"]["createCalendarFeed"]["url"]
     events = [
         e for e in _events((await client.get(_path(url))).text) if str(e["summary"]) == "Four calls"
@@ -197,7 +219,7 @@ async def test_feed_series_with_a_count_ends_where_it_did(world, clients, client
         rrulestr(recurring["rrule"].to_ical().decode(), dtstart=recurring.decoded("dtstart"))
     )
     assert len(events) - 1 + len(ahead) == 4
-    assert ahead[-1].date().isoformat() == "2027-03-23"
+    assert ahead[-1].date() == first + timedelta(weeks=3)
 
 
 async def test_feed_statements_do_not_grow_with_meetings(world, clients, client, runtime):
@@ -214,11 +236,11 @@ async def test_feed_statements_do_not_grow_with_meetings(world, clients, client,
         return sql.count, len(_events(response.text))
 
     async def add(n: int) -> None:
-        for day in range(n):
+        for day in range(n):  # on the coming days, well inside the feed's window
             await new_meeting(
                 kam,
                 world.a.workspace_gid,
-                startsAt=f"2027-02-{day + 1:02d}T10:00:00+00:00",
+                startsAt=utc_at(days_from_today(day + 1), 10),
                 attendeeIds=attendees,
             )
 

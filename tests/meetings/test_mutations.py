@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from kamp.accounts.models import Role
+from tests.clock import days_from_today
 from tests.meetings.support import (
     CANCEL_MEETING,
     CREATE_AGENDA_ITEM,
@@ -20,6 +21,7 @@ from tests.meetings.support import (
     UPDATE_DECISION,
     UPDATE_MEETING,
     new_meeting,
+    utc_at,
 )
 from tests.plans.support import ok
 from tests.support import error_codes, gid, gql, snapshot
@@ -52,7 +54,7 @@ def _cases(f: dict[str, Any], ws: str) -> dict[str, tuple[str, dict[str, Any], s
             {
                 "workspaceId": ws,
                 "title": "QBR",
-                "startsAt": "2027-01-05T15:00:00Z",
+                "startsAt": utc_at(days_from_today(35), 15),
                 "timeZone": "UTC",
             },
             KAM_ONLY,

@@ -3,15 +3,19 @@ over) and agenda items that bring live figures: sales performance and the pipeli
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from calendar import TUESDAY
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from kamp import clock as kamp_clock
 from kamp.accounts.models import Role
 from kamp.jobs.queue import JobContext
 from kamp.jobs.tasks import schedule_series
+from kamp.meetings.series import MAX_AHEAD
+from tests.clock import days_from_today, iso_day, local, local_change_day, next_weekday, utc_iso
 from tests.forecasts.support import set_entry, set_goal
-from tests.meetings.support import CREATE_SERIES, new_meeting
+from tests.meetings.support import BERLIN, CHICAGO, CREATE_SERIES, new_meeting
 from tests.pipeline.support import new_opportunity
 from tests.plans.support import ok
 from tests.support import gid, gql, snapshot
@@ -26,6 +30,7 @@ TOPICS = """query($id: ID!) { node(id: $id) { ... on Meeting { agendaItems { tit
 
 
 async def _weekly_series(kam, world, **extra):
+    """Tuesdays at 09:00 in Berlin, running for some weeks already."""
     return await ok(
         kam,
         CREATE_SERIES,
@@ -35,8 +40,8 @@ async def _weekly_series(kam, world, **extra):
                 "title": "Weekly standing call",
                 "meetingType": "WEEKLY_STANDING",
                 "rrule": "FREQ=WEEKLY;BYDAY=TU",
-                "timeZone": "Europe/Berlin",
-                "startsOn": "2026-01-06",
+                "timeZone": BERLIN,
+                "startsOn": next_weekday(TUESDAY, after=days_from_today(-50)).isoformat(),
                 "localStartTime": "09:00:00",
                 **extra,
             }
@@ -44,29 +49,42 @@ async def _weekly_series(kam, world, **extra):
     )
 
 
-async def test_a_series_schedules_its_meetings_at_local_time(world, clients):
+async def test_a_series_schedules_its_meetings_at_local_time(world, clients, clock):
+    # Noon UTC: no Tuesday 09:00 in Berlin is a moment away, so "from now" is exact.
+    now = clock.travel(local(kamp_clock.today(), 12, "UTC"))
     kam = await clients.as_user(world.a.email(Role.KAM))
     series = await _weekly_series(kam, world)
-    until = "2027-04-15T00:00:00+00:00"  # across the change to summer time (2027-03-28)
-    # The first meeting (by hand) sets who attends; scheduled ones carry them over.
+    # Until a week and a half past the next change to summer time that is over a week away:
+    # the series is scheduled across it, winter Tuesdays first (and within MAX_AHEAD).
+    spring = local_change_day(BERLIN, after=now + timedelta(days=8), to_summer=True)
+    end = local(spring + timedelta(days=10), 0, "UTC")
+    until = utc_iso(end)
+    # The first meeting (by hand, weeks ago) sets who attends; scheduled ones carry them over.
     buyer_id = world.a.users[Role.CUSTOMER_BUYER].id
     await new_meeting(
         kam,
         world.a.workspace_gid,
         kind="WEEKLY_STANDING",
         seriesId=series["id"],
-        startsAt="2026-11-10T08:00:00+00:00",
-        timeZone="Europe/Berlin",
+        startsAt=utc_iso(local(next_weekday(TUESDAY, after=days_from_today(-28)), 9, BERLIN)),
+        timeZone=BERLIN,
         attendeeIds=[gid("User", buyer_id)],
     )
     created = await ok(kam, SCHEDULE, {"input": {"seriesId": series["id"], "until": until}})
-    assert len(created) >= 20
-    berlin = ZoneInfo("Europe/Berlin")
+    # Every coming Tuesday at 09:00 in Berlin, once.
+    tuesdays = [next_weekday(TUESDAY, after=days_from_today(-1), weeks=n) for n in range(60)]
+    expected = [local(day, 9, BERLIN) for day in tuesdays if now < local(day, 9, BERLIN) < end]
+    starts = [datetime.fromisoformat(m["startsAt"]) for m in created]
+    assert starts == expected
+    # In UTC: 08:00 (UTC+1) the Tuesday before the change, 07:00 (UTC+2) the one after.
+    utc_hour = {s.astimezone(ZoneInfo(BERLIN)).date(): s.astimezone(UTC).hour for s in starts}
+    before = next_weekday(TUESDAY, after=spring - timedelta(days=8))
+    after = next_weekday(TUESDAY, after=spring - timedelta(days=1))
+    assert (utc_hour[before], utc_hour[after]) == (8, 7)
     for meeting in created:
-        start = datetime.fromisoformat(meeting["startsAt"])
-        local = start.astimezone(berlin)
-        assert (local.weekday(), local.hour, local.minute) == (1, 9, 0), meeting
-        assert meeting["localStartsAt"].startswith(local.strftime("%Y-%m-%dT09:00:00"))
+        start = datetime.fromisoformat(meeting["startsAt"]).astimezone(ZoneInfo(BERLIN))
+        assert (start.weekday(), start.hour, start.minute) == (TUESDAY, 9, 0), meeting
+        assert meeting["localStartsAt"].startswith(start.strftime("%Y-%m-%dT09:00:00"))
         assert meeting["series"] == {"id": series["id"]}
         assert meeting["attendees"] == [{"email": world.a.email(Role.CUSTOMER_BUYER)}]
         assert [i["topic"] for i in meeting["agendaItems"]][:3] == [
@@ -93,11 +111,12 @@ async def test_scheduling_is_refused_to_others_and_changes_nothing(world, client
     callers = {role: await clients.as_user(world.a.email(role)) for role in refused}
     other_kam = await clients.as_user(world.b.email(Role.KAM))
     before = await snapshot(runtime.session_factory)
+    # A month ahead is allowed: refusals come from who asks, not from the date.
     for role, (target, code) in refused.items():
         result = await gql(
             callers[role],
             SCHEDULE,
-            {"input": {"seriesId": target["id"], "until": "2027-01-31T00:00:00Z"}},
+            {"input": {"seriesId": target["id"], "until": f"{iso_day(30)}T00:00:00Z"}},
         )
         codes = [e["extensions"]["code"] for e in result.get("errors", [])] + [
             e["code"]
@@ -105,14 +124,13 @@ async def test_scheduling_is_refused_to_others_and_changes_nothing(world, client
         ]
         assert codes == [code], (role, result)
     result = await gql(
-        other_kam, SCHEDULE, {"input": {"seriesId": series["id"], "until": "2027-01-31T00:00Z"}}
+        other_kam, SCHEDULE, {"input": {"seriesId": series["id"], "until": f"{iso_day(30)}T00:00Z"}}
     )
     assert result["data"]["scheduleSeriesMeetings"]["errors"] == [
         {"field": "id", "code": "NOT_FOUND"}
     ]
-    too_far = await gql(
-        kam, SCHEDULE, {"input": {"seriesId": series["id"], "until": "2030-01-01T00:00:00Z"}}
-    )
+    beyond = utc_iso(kamp_clock.now() + MAX_AHEAD + timedelta(days=1))
+    too_far = await gql(kam, SCHEDULE, {"input": {"seriesId": series["id"], "until": beyond}})
     assert too_far["data"]["scheduleSeriesMeetings"]["errors"] == [
         {"field": "until", "code": "INVALID"}
     ]
@@ -123,7 +141,9 @@ async def test_sales_performance_and_pipeline_review_are_live(world, clients):
     kam = await clients.as_user(world.a.email(Role.KAM))
     buyer = await clients.as_user(world.a.email(Role.CUSTOMER_BUYER))
     ws = world.a.workspace_gid
-    year = datetime.now(UTC).year
+    # A meeting next week: it reviews the pipeline as of now and the forecast of its year.
+    starts = local(days_from_today(7), 9, CHICAGO)
+    year = starts.year
     await set_goal(kam, ws, year, annualGoal="1200000")
     await set_entry(kam, ws, f"{year}-01-01", forecast="100000", actual="90000")
     await set_entry(kam, ws, f"{year}-02-01", forecast="100000", actual="120000")
@@ -135,9 +155,7 @@ async def test_sales_performance_and_pipeline_review_are_live(world, clients):
     await new_opportunity(
         kam, ws, name="Spares contract", stage="LOST", postMortem="Price.", visibility="SHARED"
     )
-    meeting = await new_meeting(
-        kam, ws, kind="WEEKLY_STANDING", startsAt=f"{year}-12-31T12:00:00+00:00"
-    )
+    meeting = await new_meeting(kam, ws, kind="WEEKLY_STANDING", startsAt=utc_iso(starts))
 
     def by_topic(items):
         return {i["topic"]: i for i in items}
@@ -183,12 +201,14 @@ async def test_preparation_items_are_supplier_only(world, clients):
     assert (await gql(other, TOPICS, {"id": qbr["id"]}))["data"]["node"] is None
 
 
-async def test_the_job_keeps_series_scheduled_ahead(world, clients, runtime):
+async def test_the_job_keeps_series_scheduled_ahead(world, clients, runtime, clock):
+    # From noon UTC, four weeks hold exactly four Tuesdays at 09:00 Berlin, DST or not.
+    clock.travel(local(kamp_clock.today(), 12, "UTC"))
     kam = await clients.as_user(world.a.email(Role.KAM))
     await _weekly_series(kam, world)
     ctx = {"kamp": JobContext(runtime.settings, runtime.session_factory, runtime.broker)}
     created = await schedule_series(ctx)
-    assert 3 <= created <= 5  # four weeks of Tuesdays
+    assert created == 4
     assert await schedule_series(ctx) == 0
     listed = await gql(
         kam,
