@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The end-to-end tests drive Debian's chromium (Playwright downloads no browser).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test setup frontend chromium lint format schema clean
+.PHONY: run test test-clock setup frontend chromium faketime oidc lint format schema clean
 
 setup:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -24,17 +24,38 @@ frontend:
 chromium:
 	@test -x $(CHROMIUM) || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium)
 
+# Debian's libfaketime moves the machine's clock for a whole process tree (test-clock).
+faketime:
+	@command -v faketime >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends faketime)
+
+# The OpenID provider the federation tests sign in with.
+oidc:
+	$(NPM) ci --prefix tests/oidc --silent
+
 run: setup frontend
 	$(KAMP) db upgrade
 	$(KAMP) seed --demo
 	$(KAMP) serve --host 127.0.0.1 --port 8000
 
-test: setup frontend chromium
+# The suite is spread over both cores; then the date-sensitive part runs again under moved clocks.
+PYTEST := $(UV) run --frozen pytest -n 2 --dist loadgroup
+test: setup frontend chromium oidc faketime
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(NPM) ci --prefix tests/oidc --silent
 	$(NPM) test --prefix frontend
-	KAMP_CHROMIUM=$(CHROMIUM) $(UV) run --frozen pytest
+	KAMP_CHROMIUM=$(CHROMIUM) $(PYTEST)
+	$(MAKE) --no-print-directory test-clock
+
+# No test may depend on the day it runs: the folders that deal with dates pass with the
+# machine's clock (and every process the tests start) a year and a half ahead and half a year back.
+CLOCK_TESTS := tests/meetings tests/actions tests/jobs tests/forecasts tests/notifications \
+	tests/auth tests/accounts/test_invitations.py tests/test_demo.py
+CLOCK_SHIFTS := +550d -180d
+test-clock: setup oidc faketime
+	@for shift in $(CLOCK_SHIFTS); do \
+		echo "== the clock moved $$shift: $$(faketime -f $$shift date -u)"; \
+		faketime -f $$shift $(PYTEST) -q $(CLOCK_TESTS) || exit 1; \
+	done
 
 lint: setup
 	$(UV) run --frozen ruff check . && $(UV) run --frozen ruff format --check .

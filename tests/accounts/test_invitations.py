@@ -11,8 +11,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
+from kamp import clock
 from kamp.accounts.models import Invitation, Membership, Role, User
-from kamp.db import utcnow
 from kamp.mail.models import OutboxMessage
 from kamp.runtime import Runtime
 from tests.support import PASSWORD, World, error_codes, gid, gql
@@ -131,7 +131,7 @@ async def test_expired_link_is_refused(world, clients, client, runtime):
         await session.execute(
             update(Invitation)
             .where(Invitation.email == NEW_EMAIL)
-            .values(expires_at=utcnow() - timedelta(minutes=1))
+            .values(expires_at=clock.now() - timedelta(minutes=1))
         )
         await session.commit()
     before = await counts(runtime)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from kamp.accounts.models import Role
 from kamp.mail.models import OutboxMessage
 from kamp.notifications.models import Notification
+from tests.clock import iso_day
 from tests.meetings.support import ADD_COMMENT, CREATE_ACTION, UPDATE_ACTION
 from tests.plans.support import ok
 from tests.support import gid, gql, snapshot
@@ -52,7 +53,7 @@ async def test_the_new_owner_is_told(world, clients, runtime):
                 "workspaceId": ws,
                 "title": "Send volumes",
                 "ownerId": _user(world, Role.CUSTOMER_BUYER),
-                "dueDate": "2027-01-15",
+                "dueDate": iso_day(10),
             }
         },
     )

@@ -3,11 +3,13 @@ with @mentions, and conflicts on stale versions."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from kamp import clock
 from kamp.accounts.models import Role
+from tests.clock import iso_day, utc_iso
 from tests.meetings.support import (
     ADD_COMMENT,
     CREATE_ACTION,
@@ -116,9 +118,9 @@ async def test_filters(world, clients):
         CREATE_OBJECTIVE,
         {"input": {"planId": plan["id"], "side": "CUSTOMER", "title": "Grow share"}},
     )
-    meeting = await new_meeting(kam, ws)
-    yesterday = (date.today() - timedelta(days=2)).isoformat()
-    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    meeting = await new_meeting(kam, ws, startsAt=utc_iso(clock.now() + timedelta(days=7)))
+    # Two days either side of today: "overdue" is decided by the server's clock.
+    yesterday, tomorrow = iso_day(-2), iso_day(2)
     buyer_id, kam_id = _user(world, Role.CUSTOMER_BUYER), _user(world, Role.KAM)
     await _item(kam, ws, "late", ownerId=buyer_id, dueDate=yesterday, meetingId=meeting["id"])
     await _item(kam, ws, "soon", ownerId=kam_id, dueDate=tomorrow, objectiveId=objective["id"])

@@ -7,13 +7,13 @@ import base64
 import hashlib
 import hmac
 import json
-import time
 import uuid
 
 import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from kamp import clock
 from kamp.accounts.models import Role
 from kamp.auth.oauth.keys import load_key_ring
 from tests.auth.oauth_support import bearer_gql, exchange, get_code, make_client
@@ -41,7 +41,7 @@ async def forge(runtime, world):
         confidential=True,
         role=Role.SUPPLIER_MEMBER,
     )
-    now = int(time.time())
+    now = int(clock.timestamp())
     good_claims = {
         "iss": "http://testserver",
         "aud": "http://testserver/graphql",
@@ -81,7 +81,7 @@ def _hs256_with(secret: bytes, claims: dict, kid: str) -> str:
 
 def _cases(forge) -> dict[str, str]:
     ring = forge.ring
-    now = int(time.time())
+    now = int(clock.timestamp())
     attacker = RSAKey.generate_key(2048, auto_kid=True)
     public_pem = ring.signing.as_pem(private=False)
     unsigned = (

@@ -24,13 +24,13 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from kamp import clock
 from kamp.accounts.models import Invitation, Membership, Role, Side, User
 from kamp.auth.crypto import decrypt, encrypt
 from kamp.auth.federation import service
 from kamp.auth.federation.models import FederatedIdentity, IdentityProvider
 from kamp.auth.passwords import hash_password
 from kamp.auth.principal import Principal
-from kamp.db import utcnow
 from kamp.errors import UserError
 from tests.support import PASSWORD, error_codes, gql, snapshot
 
@@ -346,7 +346,7 @@ async def test_closed_invitation_does_not_count(world, runtime, clients, idp, br
     async with runtime.session_factory() as session:
         invitation = await session.scalar(select(Invitation).where(Invitation.email.like("mall%")))
         column = {"expired": "expires_at", "revoked": "revoked_at", "accepted": "accepted_at"}
-        setattr(invitation, column[closed], utcnow() - timedelta(minutes=1))
+        setattr(invitation, column[closed], clock.now() - timedelta(minutes=1))
         await session.commit()
     before = await snapshot(runtime.session_factory)
     response = await federated_sign_in(browser, f"mallory@{DOMAIN}", "mallory")

@@ -7,6 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from kamp.accounts.models import Role
+from tests.clock import days_from_today, local, utc_iso
 from tests.forecasts.test_deviations import returned, run_worker
 from tests.meetings.support import new_meeting
 from tests.support import gid
@@ -19,11 +20,12 @@ pytestmark = [
 
 async def test_invitation_mail_carries_a_calendar_part(world, clients, settings, inbox):
     kam = await clients.as_user(world.a.email(Role.KAM))
+    day = days_from_today(30)
     await new_meeting(
         kam,
         world.a.workspace_gid,
         kind="WEEKLY_STANDING",
-        startsAt="2027-10-26T14:00:00+00:00",
+        startsAt=utc_iso(local(day, 16, "Europe/Berlin")),  # sent in UTC
         timeZone="Europe/Berlin",
         attendeeIds=[gid("User", world.a.users[Role.CUSTOMER_BUYER].id)],
     )
@@ -37,7 +39,7 @@ async def test_invitation_mail_carries_a_calendar_part(world, clients, settings,
     calendar = Calendar.from_ical(part.get_content())
     [event] = calendar.walk("VEVENT")
     start = event.decoded("dtstart")
-    assert (start.tzinfo.key, start.hour) == ("Europe/Berlin", 16)
+    assert (start.tzinfo.key, start.date(), start.hour) == ("Europe/Berlin", day, 16)
     attendees = event.get("attendee")
     attendees = attendees if isinstance(attendees, list) else [attendees]
     assert [str(a) for a in attendees] == [f"mailto:{world.a.email(Role.CUSTOMER_BUYER)}"]

@@ -23,8 +23,9 @@ from arq.worker import Worker
 from redis.asyncio import Redis
 from sqlalchemy import update
 
+from kamp import clock
 from kamp.accounts.models import Role
-from kamp.db import transaction, utcnow
+from kamp.db import transaction
 from kamp.jobs.queue import JobContext
 from kamp.jobs.tasks import deliver_mail, sweep_outbox
 from kamp.jobs.worker import worker_settings
@@ -224,7 +225,7 @@ async def test_smtp_down_keeps_the_message_for_the_sweep(runtime, inbox):
 
     async with transaction(runtime.session_factory) as session:  # the sweep leaves fresh mail
         await session.execute(
-            update(OutboxMessage).values(created_at=utcnow() - timedelta(minutes=5))
+            update(OutboxMessage).values(created_at=clock.now() - timedelta(minutes=5))
         )
     assert await sweep_outbox(job_context(runtime)) == 1
     assert len(inbox.messages) == 1

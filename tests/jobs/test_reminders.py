@@ -5,15 +5,15 @@ by side, or in a real arq worker on Redis delivering to a real SMTP server."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
 from arq import create_pool
 from arq.connections import RedisSettings
 
+from kamp import clock as kamp_clock
 from kamp.accounts.models import Role
-from kamp.db import utcnow
 from kamp.jobs.queue import JobContext
 from kamp.jobs.tasks import (
     SCHEDULE,
@@ -24,6 +24,7 @@ from kamp.jobs.tasks import (
 )
 from kamp.notifications import digest
 from kamp.settings import Settings, SettingsError
+from tests.clock import days_from_today, local, local_change_day, utc_iso
 from tests.conftest import REDIS_URL
 from tests.forecasts.test_deviations import returned, run_worker
 from tests.meetings.support import (
@@ -56,10 +57,6 @@ def _user(world, role: Role) -> str:
     return gid("User", world.a.users[role].id)
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
-
-
 @pytest.fixture
 async def soon_meeting(world, clients):
     """A weekly call in two hours with the buyer and a supplier member, plus a supplier-only
@@ -70,7 +67,7 @@ async def soon_meeting(world, clients):
         kam,
         world.a.workspace_gid,
         kind="WEEKLY_STANDING",
-        startsAt=_iso(utcnow() + timedelta(hours=2)),
+        startsAt=utc_iso(kamp_clock.now() + timedelta(hours=2)),
         attendeeIds=attendees,
     )
     await ok(
@@ -81,13 +78,13 @@ async def soon_meeting(world, clients):
     await new_meeting(
         kam,
         world.a.workspace_gid,
-        startsAt=_iso(utcnow() + timedelta(days=7)),
+        startsAt=utc_iso(kamp_clock.now() + timedelta(days=7)),
         attendeeIds=attendees,
     )
     cancelled = await new_meeting(
         kam,
         world.a.workspace_gid,
-        startsAt=_iso(utcnow() + timedelta(hours=3)),
+        startsAt=utc_iso(kamp_clock.now() + timedelta(hours=3)),
         attendeeIds=attendees,
     )
     await ok(
@@ -111,7 +108,7 @@ async def test_agenda_reaches_each_attendee_once(soon_meeting, world, runtime, i
     assert "Sales performance update" in buyer_text and "Margin talk" not in buyer_text
     assert "Margin talk" in by_to[world.a.email(Role.SUPPLIER_MEMBER)]
     # Moved to a new time: a new agenda mail.
-    later = _iso(utcnow() + timedelta(hours=5))
+    later = utc_iso(kamp_clock.now() + timedelta(hours=5))
     await ok(kam, UPDATE_MEETING, {"input": {"id": meeting["id"], "version": 1, "startsAt": later}})
     assert await send_agendas(ctx(runtime)) == 2
     assert len(mail(inbox, "Agenda:")) == 4
@@ -123,7 +120,7 @@ async def test_an_internal_meeting_sends_no_agenda_to_the_customer(world, client
         kam,
         world.a.workspace_gid,
         visibility="INTERNAL",
-        startsAt=_iso(utcnow() + timedelta(hours=1)),
+        startsAt=utc_iso(kamp_clock.now() + timedelta(hours=1)),
         attendeeIds=[_user(world, Role.CUSTOMER_BUYER), _user(world, Role.SUPPLIER_MEMBER)],
     )
     assert await send_agendas(ctx(runtime)) == 1
@@ -131,10 +128,13 @@ async def test_an_internal_meeting_sends_no_agenda_to_the_customer(world, client
 
 
 @pytest.fixture
-async def follow_ups(world, clients):
+async def follow_ups(world, clients, clock):
+    # Noon UTC of today: the items' dates and the jobs' "today" (and the digest hour) cannot
+    # fall on either side of a midnight or an hour the test runs across.
+    today = kamp_clock.today()
+    clock.travel(local(today, 12, "UTC"))
     kam = await clients.as_user(world.a.email(Role.KAM))
     ws = world.a.workspace_gid
-    today = utcnow().date()
 
     async def item(title: str, owner: Role, due_days: int, **extra: Any) -> dict[str, Any]:
         return await ok(
@@ -173,7 +173,7 @@ async def test_due_soon_reminds_owners_once(follow_ups, world, runtime, inbox):
 
 
 def _weekday(days: int) -> str:
-    return f"on {utcnow().date() + timedelta(days=days):%A %d %B}"
+    return f"on {kamp_clock.today() + timedelta(days=days):%A %d %B}"
 
 
 async def test_overdue_items_escalate_to_the_kam_after_the_delay(follow_ups, world, runtime, inbox):
@@ -200,11 +200,13 @@ async def test_digest_at_the_digest_hour_of_each_users_day(follow_ups, world, cl
     await gql(buyer, MY_ZONE, {"input": {"timeZone": "Asia/Tokyo"}})
     await gql(member, MY_ZONE, {"input": {"timeZone": "America/New_York"}})
     settings = runtime.settings  # digest hour 7
-    tokyo_seven = datetime(2027, 1, 10, 22, 0, tzinfo=UTC)  # 07:00 in Tokyo, 17:00 in New York
+    tomorrow = days_from_today(1)
+    # 22:00 UTC the evening before; 17:00 or 18:00 in New York.
+    tokyo_seven = local(tomorrow, 7, "Asia/Tokyo").astimezone(UTC)
     async with runtime.session_factory() as session:
         assert await digest.send_digests(session, settings=settings, now=tokyo_seven) == 1
         assert await digest.send_digests(session, settings=settings, now=tokyo_seven) == 0
-        new_york_seven = datetime(2027, 1, 11, 12, 0, tzinfo=UTC)
+        new_york_seven = local(tomorrow, 7, "America/New_York").astimezone(UTC)
         sent = await digest.send_digests(session, settings=settings, now=new_york_seven)
         await session.commit()
     # The member; the KAM (UTC, nothing owned, no meetings, nothing unread) gets nothing.
@@ -217,11 +219,12 @@ async def test_the_repeated_hour_of_a_dst_change_sends_one_digest(
     member = await clients.as_user(world.a.email(Role.SUPPLIER_MEMBER))
     await gql(member, MY_ZONE, {"input": {"timeZone": "America/New_York"}})
     settings = runtime.settings.__class__(**{**runtime.settings.__dict__, "digest_hour": 1})
-    # 2027-11-07: 01:00-02:00 happens twice in New York (EDT, then EST).
-    first, second = (
-        datetime(2027, 11, 7, 5, 30, tzinfo=UTC),
-        datetime(2027, 11, 7, 6, 30, tzinfo=UTC),
-    )
+    # The next time New York's clocks go back (found in the zone database), 01:00-02:00
+    # happens twice: 01:30 EDT, then 01:30 EST an hour later.
+    zone = "America/New_York"
+    half_past_one = local(local_change_day(zone, to_summer=False), 1, zone, minute=30)
+    first, second = (half_past_one.replace(fold=fold).astimezone(UTC) for fold in (0, 1))
+    assert second - first == timedelta(hours=1)
     async with runtime.session_factory() as session:
         assert await digest.send_digests(session, settings=settings, now=first) == 1
         assert await digest.send_digests(session, settings=settings, now=second) == 0
@@ -229,7 +232,7 @@ async def test_the_repeated_hour_of_a_dst_change_sends_one_digest(
 
 
 async def test_digest_shows_what_the_user_may_see(follow_ups, world, runtime, inbox):
-    now = utcnow()
+    now = kamp_clock.now()
     settings = runtime.settings.__class__(**{**runtime.settings.__dict__, "digest_hour": now.hour})
     await send_digests({"kamp": JobContext(settings, runtime.session_factory, runtime.broker)})
     texts = {m["To"]: m.get_content() for m in inbox.messages if "digest" in m["Subject"]}
@@ -296,12 +299,12 @@ async def test_an_unread_digest_is_not_news_for_the_next_one(world, clients, run
     await gql(member, MARK_ALL, {"input": {}})
     settings = runtime.settings  # digest hour 7, the member's zone UTC
     async with runtime.session_factory() as session:
-        first = datetime(2027, 1, 10, 7, 0, tzinfo=UTC)
+        first = local(days_from_today(1), 7, "UTC")
         assert await digest.send_digests(session, settings=settings, now=first) == 1
         await session.commit()
     await ok(kam, UPDATE_ACTION, {"input": {"id": item["id"], "version": 1, "status": "DONE"}})
     async with runtime.session_factory() as session:
-        second = datetime(2027, 1, 11, 7, 0, tzinfo=UTC)
+        second = local(days_from_today(2), 7, "UTC")
         assert await digest.send_digests(session, settings=settings, now=second) == 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kamp.accounts.models import Role
+from tests.clock import iso_day
 from tests.conftest import count_statements
 from tests.pipeline.support import CREATE, DELETE, LIST, NODE, UPDATE, new_opportunity, ok
 from tests.support import error_codes, gid, gql, snapshot
@@ -36,17 +37,18 @@ async def kam(world, clients):
 async def test_create_defaults_to_internal_and_the_kam_may_share(world, kam, clients):
     member = await clients.as_user(world.a.email(Role.SUPPLIER_MEMBER))
     owner = gid("User", world.a.users[Role.SUPPLIER_MEMBER].id)
+    in_two_months = iso_day(60)  # an expected close lies ahead
     made = await new_opportunity(
         member,
         world.a.workspace_gid,
         value="125000.50",
         currency=" eur ",
-        expectedClose="2027-06-30",
+        expectedClose=in_two_months,
         ownerId=owner,
     )
     assert made["visibility"] == "INTERNAL"
     assert (made["stage"], made["value"], made["currency"]) == ("NEW", "125000.50", "EUR")
-    assert made["expectedClose"] == "2027-06-30"
+    assert made["expectedClose"] == in_two_months
     assert made["owner"] == {"email": world.a.email(Role.SUPPLIER_MEMBER)}
     shared = await new_opportunity(kam, world.a.workspace_gid, visibility="SHARED")
     assert shared["visibility"] == "SHARED"

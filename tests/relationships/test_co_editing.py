@@ -9,6 +9,7 @@ import asyncio
 import pytest
 
 from kamp.accounts.models import Role
+from tests.clock import iso_day
 from tests.realtime.support import next_message, serve, subscription
 from tests.relationships.support import (
     NODE,
@@ -151,7 +152,7 @@ async def test_clearing_optional_fields(world, clients):
         "location_id": None,
     }
     member = gid("User", world.a.users[Role.SUPPLIER_MEMBER].id)
-    rel = await new_relationship(kam, boss["id"], member, lastInteraction="2026-03-01")
+    rel = await new_relationship(kam, boss["id"], member, lastInteraction=iso_day(-30))
     cleared = await ok(
         kam,
         UPDATE_RELATIONSHIP,

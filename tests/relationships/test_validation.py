@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 
 from kamp.accounts.models import Role
+from tests.clock import days_from_today, iso_day, local
 from tests.relationships.support import (
     CREATE_CONTACT,
     CREATE_RELATIONSHIP,
@@ -87,11 +86,13 @@ async def test_a_manager_cannot_be_deleted(world, runtime, kam):
     assert await _error(runtime, kam, DELETE_CONTACT, variables) == ("id", "INVALID")
 
 
-async def test_relationship_fields(world, runtime, kam):
+async def test_relationship_fields(world, runtime, kam, clock):
+    # Noon: the server's "today" and the test's cannot fall on either side of a midnight.
+    clock.travel(local(days_from_today(0), 12, "UTC"))
     contact = await new_contact(kam, world.a.workspace_gid)
     member = gid("User", world.a.users[Role.SUPPLIER_MEMBER].id)
     base = {"contactId": contact["id"], "supplierUserId": member}
-    tomorrow_but_one = (date.today() + timedelta(days=2)).isoformat()
+    tomorrow_but_one = iso_day(2)  # the server allows a day ahead for time zones
     cases = [
         ({"strength": 0}, ("strength", "INVALID")),
         ({"strength": 6}, ("strength", "INVALID")),
@@ -111,8 +112,9 @@ async def test_relationship_fields(world, runtime, kam):
     for extra, expected in cases:
         variables = {"input": {**base, **extra}}
         assert await _error(runtime, kam, CREATE_RELATIONSHIP, variables) == expected, extra
-    first = await new_relationship(kam, contact["id"], member, lastInteraction="2026-01-15")
-    assert first["lastInteraction"] == "2026-01-15"
+    last_week = iso_day(-7)
+    first = await new_relationship(kam, contact["id"], member, lastInteraction=last_week)
+    assert first["lastInteraction"] == last_week
     duplicate = {"input": {**base, "strength": 5}}
     assert await _error(runtime, kam, CREATE_RELATIONSHIP, duplicate) == (
         "supplierUserId",
