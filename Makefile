@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The end-to-end tests drive Debian's chromium (Playwright downloads no browser).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-clock setup frontend chromium faketime oidc lint format schema clean
+.PHONY: run test test-clock tour setup frontend chromium faketime oidc lint format schema clean
 
 setup:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -56,6 +56,12 @@ test-clock: setup oidc faketime
 		echo "== the clock moved $$shift: $$(faketime -f $$shift date -u)"; \
 		faketime -f $$shift $(PYTEST) -q $(CLOCK_TESTS) || exit 1; \
 	done
+
+# The README's tour: screenshots of the last end-to-end run.
+TOUR := 04-workspace-home-customer 05-plan-kam 07-conflict 09-meeting 10-action-board \
+	12-relationship-map-kam
+tour:
+	@for shot in $(TOUR); do cp tests/e2e/artifacts/$$shot.png docs/tour/; done
 
 lint: setup
 	$(UV) run --frozen ruff check . && $(UV) run --frozen ruff format --check .
