@@ -42,6 +42,7 @@ PYTEST := $(UV) run --frozen pytest -n 2 --dist loadgroup
 test: setup frontend chromium oidc faketime
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
 	$(NPM) test --prefix frontend
 	KAMP_CHROMIUM=$(CHROMIUM) $(PYTEST)
 	$(MAKE) --no-print-directory test-clock
@@ -65,6 +66,7 @@ tour:
 
 lint: setup
 	$(UV) run --frozen ruff check . && $(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
 
 format: setup
 	$(UV) run --frozen ruff format . && $(UV) run --frozen ruff check --fix .

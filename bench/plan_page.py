@@ -39,7 +39,8 @@ from kamp.accounts.models import (  # noqa: E402
     Workspace,
 )
 from kamp.auth.passwords import hash_password  # noqa: E402
-from kamp.db import Visibility, make_engine, make_session_factory  # noqa: E402
+from kamp.coediting.models import Visibility  # noqa: E402
+from kamp.db import make_engine, make_session_factory  # noqa: E402
 from kamp.graphql.relay import to_global_id  # noqa: E402
 from kamp.plans.models import (  # noqa: E402
     AccountPlan,

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Integer, MetaData, Uuid, event
+from sqlalchemy import DateTime, Enum, MetaData, Uuid, event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from kamp import clock
@@ -53,13 +53,6 @@ def enum_column(cls: type[StrEnum], name: str) -> Enum:
     return Enum(cls, name=name, native_enum=False, create_constraint=True, length=32)
 
 
-class Visibility(StrEnum):
-    """Who sees an element: both sides, or the supplier alone."""
-
-    SHARED = "SHARED"
-    INTERNAL = "INTERNAL"
-
-
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -69,32 +62,6 @@ class Entity:
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
-
-
-class Versioned:
-    """An editable row: updates carry the version they were based on (optimistic locking).
-
-    SQLAlchemy bumps `version` on every UPDATE and adds `WHERE version = :old`, so two
-    writers that read the same version cannot both win even between check and flush.
-    """
-
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
-
-
-class WorkspaceElement(Entity, Versioned):
-    """A co-edited element of a workspace: versioned, with a visibility, history and events."""
-
-    workspace_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
-    )
-    visibility: Mapped[Visibility] = mapped_column(
-        enum_column(Visibility, "visibility"), default=Visibility.SHARED
-    )
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:

@@ -10,7 +10,8 @@ from enum import StrEnum
 from sqlalchemy import Boolean, ForeignKey, Numeric, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kamp.db import Base, Entity, UTCDateTime, Versioned, enum_column
+from kamp.coediting.models import Versioned
+from kamp.db import Base, Entity, UTCDateTime, enum_column
 
 
 class Side(StrEnum):

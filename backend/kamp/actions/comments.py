@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import editing
 from kamp.accounts.models import Membership, User
 from kamp.actions.models import ActionComment
 from kamp.actions.service import get_action_items
 from kamp.auth.policy import Permission, can
 from kamp.auth.principal import Principal
-from kamp.db import Visibility
+from kamp.coediting import access, writes
+from kamp.coediting.models import Visibility
 from kamp.errors import Forbidden, NotFound
 from kamp.meetings.service import clean_text
 from kamp.notifications.service import notify
@@ -56,7 +56,7 @@ async def get_comments(
     rows = await session.scalars(
         select(ActionComment).where(
             ActionComment.id.in_(ids),
-            editing.visible(ActionComment, principal, Permission.PLAN_READ),
+            access.visible(ActionComment, principal, Permission.PLAN_READ),
         )
     )
     return {row.id: row for row in rows}
@@ -68,7 +68,7 @@ async def list_comments(
     """The comments of an item the caller has already loaded (so may see)."""
     stmt = select(ActionComment).where(
         ActionComment.action_item_id == action_item_id,
-        editing.visible(ActionComment, principal, Permission.PLAN_READ),
+        access.visible(ActionComment, principal, Permission.PLAN_READ),
     )
     return await keyset_page(session, stmt, ActionComment, page)
 
@@ -95,7 +95,7 @@ async def add_comment(
     ):
         raise Forbidden()
     default = item.visibility
-    chosen = editing.initial_visibility(principal, workspace_id, visibility, default)
+    chosen = access.initial_visibility(principal, workspace_id, visibility, default)
     if item.visibility == Visibility.INTERNAL:
         chosen = Visibility.INTERNAL
     body = clean_text(text, "text", 10_000, required=True) or ""
@@ -107,7 +107,7 @@ async def add_comment(
         mentions=await _mentions(session, workspace_id, body, chosen),
         visibility=chosen,
     )
-    await editing.create(session, principal=principal, row=row)
+    await writes.create(session, principal=principal, row=row)
     # Those mentioned hear of it (only readers of the comment were kept as mentions).
     await notify(
         session,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kamp import clock
 from kamp.accounts.models import KeyAccount, Membership, Side, Workspace
 from kamp.actions.models import ActionItem, ActionStatus
-from kamp.db import Visibility
+from kamp.coediting.models import Visibility
 from kamp.notifications.service import notify
 from kamp.settings import Settings
 

@@ -11,12 +11,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import clock, editing
+from kamp import clock
 from kamp.accounts.models import Membership, Role, Side
 from kamp.actions.models import ActionItem, ActionPriority, ActionStatus
 from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
-from kamp.db import Visibility
+from kamp.coediting import access, writes
+from kamp.coediting.models import Visibility
 from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
 from kamp.meetings.agenda import get_children
 from kamp.meetings.models import AgendaItem
@@ -34,7 +35,7 @@ async def get_action_items(
 ) -> dict[uuid.UUID, ActionItem]:
     rows = await session.scalars(
         select(ActionItem).where(
-            ActionItem.id.in_(ids), editing.visible(ActionItem, principal, Permission.PLAN_READ)
+            ActionItem.id.in_(ids), access.visible(ActionItem, principal, Permission.PLAN_READ)
         )
     )
     return {row.id: row for row in rows}
@@ -57,7 +58,7 @@ async def list_action_items(
     require(principal, workspace_id, Permission.PLAN_READ)
     stmt = select(ActionItem).where(
         ActionItem.workspace_id == workspace_id,
-        editing.visible(ActionItem, principal, Permission.PLAN_READ),
+        access.visible(ActionItem, principal, Permission.PLAN_READ),
     )
     if mine:
         stmt = stmt.where(ActionItem.owner_id == principal.user_id)
@@ -185,12 +186,12 @@ async def create_action_item(
             agenda_item_id=agenda_item_id,
             objective_id=objective_id,
         ),
-        visibility=editing.initial_visibility(
+        visibility=access.initial_visibility(
             principal, workspace_id, visibility, Visibility.SHARED
         ),
     )
     await _check_internal_owner(session, row)
-    await editing.create(session, principal=principal, row=row)
+    await writes.create(session, principal=principal, row=row)
     await _tell_owner(session, principal, row)
     return row
 
@@ -233,7 +234,7 @@ async def update_action_item(
         agenda_item_id=None,
         objective_id=objective_id,
     )
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=row,
@@ -262,5 +263,5 @@ async def delete_action_item(
     row = await editable_action_item(session, principal, item_id)
     if not can(principal, row.workspace_id, Permission.ACCOUNT_INTERNAL_READ):
         raise Forbidden("Close the action item instead.")
-    await editing.delete(session, principal=principal, row=row)
+    await writes.delete(session, principal=principal, row=row)
     return item_id

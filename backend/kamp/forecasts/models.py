@@ -10,7 +10,8 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Numeric, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kamp.db import Base, Entity, WorkspaceElement
+from kamp.coediting.models import WorkspaceElement
+from kamp.db import Base, Entity
 
 
 class ForecastEntry(WorkspaceElement, Base):

@@ -17,10 +17,10 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import editing
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
-from kamp.db import Visibility
+from kamp.coediting import access, writes
+from kamp.coediting.models import Visibility
 from kamp.errors import Conflict, ErrorCode, UserError
 from kamp.forecasts.deviations import deviation_pct, exceeds
 from kamp.forecasts.models import ForecastEntry, SalesGoal
@@ -54,7 +54,7 @@ async def get_entries(
     rows = await session.scalars(
         select(ForecastEntry).where(
             ForecastEntry.id.in_(ids),
-            editing.visible(ForecastEntry, principal, Permission.FORECASTS_READ),
+            access.visible(ForecastEntry, principal, Permission.FORECASTS_READ),
         )
     )
     return {row.id: row for row in rows}
@@ -65,7 +65,7 @@ async def get_goals(
 ) -> dict[uuid.UUID, SalesGoal]:
     rows = await session.scalars(
         select(SalesGoal).where(
-            SalesGoal.id.in_(ids), editing.visible(SalesGoal, principal, Permission.FORECASTS_READ)
+            SalesGoal.id.in_(ids), access.visible(SalesGoal, principal, Permission.FORECASTS_READ)
         )
     )
     return {row.id: row for row in rows}
@@ -78,7 +78,7 @@ async def goals_by_year(
     rows = await session.scalars(
         select(SalesGoal).where(
             tuple_(SalesGoal.workspace_id, SalesGoal.year).in_(list(keys)),
-            editing.visible(SalesGoal, principal, Permission.FORECASTS_READ),
+            access.visible(SalesGoal, principal, Permission.FORECASTS_READ),
         )
     )
     return {(row.workspace_id, row.year): row for row in rows}
@@ -96,7 +96,7 @@ async def list_entries(
     require(principal, workspace_id, Permission.FORECASTS_READ)
     stmt = select(ForecastEntry).where(
         ForecastEntry.workspace_id == workspace_id,
-        editing.visible(ForecastEntry, principal, Permission.FORECASTS_READ),
+        access.visible(ForecastEntry, principal, Permission.FORECASTS_READ),
     )
     if year is not None:
         first, last = year_span(year)
@@ -112,7 +112,7 @@ async def list_goals(
     require(principal, workspace_id, Permission.FORECASTS_READ)
     stmt = select(SalesGoal).where(
         SalesGoal.workspace_id == workspace_id,
-        editing.visible(SalesGoal, principal, Permission.FORECASTS_READ),
+        access.visible(SalesGoal, principal, Permission.FORECASTS_READ),
     )
     return await keyset_page(session, stmt, SalesGoal, page)
 
@@ -175,10 +175,10 @@ def _currency(value: str | None) -> str | None:
     return value
 
 
-async def _create(session: AsyncSession, principal: Principal, row: editing.E) -> editing.E:
+async def _create(session: AsyncSession, principal: Principal, row: writes.E) -> writes.E:
     """Create a keyed row; losing a race to create the same key is a CONFLICT (reload it)."""
     try:
-        return await editing.create(session, principal=principal, row=row)
+        return await writes.create(session, principal=principal, row=row)
     except IntegrityError as exc:
         raise Conflict(None, "Someone set this at the same moment; reload it.") from exc
 
@@ -218,12 +218,12 @@ async def set_forecast_entry(
             product_line=line,
             forecast=values["forecast"] if values["forecast"] is not None else ZERO,
             actual=values["actual"],
-            visibility=editing.initial_visibility(
+            visibility=access.initial_visibility(
                 principal, workspace_id, visibility, DEFAULT_VISIBILITY
             ),
         )
         return await _create(session, principal, entry)
-    if not editing.can_see(principal, row, Permission.FORECASTS_READ):
+    if not access.can_see(principal, row, Permission.FORECASTS_READ):
         # The supplier keeps this month internal: the customer can neither see nor set it.
         raise UserError("month", "This month is not open to you.", ErrorCode.INVALID)
     if version is None:
@@ -232,7 +232,7 @@ async def set_forecast_entry(
             "This month is set already; send the version you changed.",
             ErrorCode.REQUIRED,
         )
-    await editing.update(
+    await writes.update(
         session, principal=principal, row=row, version=version, values=values, visibility=visibility
     )
     return row
@@ -271,7 +271,7 @@ async def set_sales_goal(
             annual_goal=values["annual_goal"],
             deviation_threshold_pct=values["deviation_threshold_pct"] or DEFAULT_THRESHOLD,
             currency=values["currency"] or "USD",
-            visibility=editing.initial_visibility(
+            visibility=access.initial_visibility(
                 principal, workspace_id, visibility, DEFAULT_VISIBILITY
             ),
         )
@@ -280,7 +280,7 @@ async def set_sales_goal(
         raise UserError(
             "version", "This year has a goal; send the version you changed.", ErrorCode.REQUIRED
         )
-    await editing.update(
+    await writes.update(
         session, principal=principal, row=row, version=version, values=values, visibility=visibility
     )
     return row
@@ -366,7 +366,7 @@ async def year_view(
     in_year = (
         ForecastEntry.workspace_id == workspace_id,
         ForecastEntry.month.between(first, last),
-        editing.visible(ForecastEntry, principal, Permission.FORECASTS_READ),
+        access.visible(ForecastEntry, principal, Permission.FORECASTS_READ),
     )
     entries = {
         row.month: row
@@ -378,7 +378,7 @@ async def year_view(
         select(SalesGoal).where(
             SalesGoal.workspace_id == workspace_id,
             SalesGoal.year == year,
-            editing.visible(SalesGoal, principal, Permission.FORECASTS_READ),
+            access.visible(SalesGoal, principal, Permission.FORECASTS_READ),
         )
     )
     lines = await session.scalars(

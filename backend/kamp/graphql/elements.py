@@ -9,8 +9,8 @@ from strawberry.scalars import JSON
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
-from kamp.db import Visibility as VisibilityModel
-from kamp.db import WorkspaceElement
+from kamp.coediting.models import Visibility as VisibilityModel
+from kamp.coediting.models import WorkspaceElement
 from kamp.graphql.context import Info
 from kamp.graphql.relay import Connection, Node, connection
 from kamp.history import models

@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import editing
 from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
-from kamp.db import Visibility, WorkspaceElement
+from kamp.coediting import access, writes
+from kamp.coediting.models import Visibility, WorkspaceElement
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
 from kamp.meetings.models import (
     AgendaItem,
@@ -112,7 +112,7 @@ def _meeting_visible(model: Any, principal: Principal) -> Any:
         select(Meeting.id)
         .where(
             Meeting.id == model.meeting_id,
-            editing.visible(Meeting, principal, Permission.PLAN_READ),
+            access.visible(Meeting, principal, Permission.PLAN_READ),
         )
         .exists()
     )
@@ -124,7 +124,7 @@ async def get_children(
     rows = await session.scalars(
         select(model).where(
             model.id.in_(ids),
-            editing.visible(model, principal, Permission.PLAN_READ),
+            access.visible(model, principal, Permission.PLAN_READ),
             _meeting_visible(model, principal),
         )
     )
@@ -144,7 +144,7 @@ async def children_by_meeting(
         select(model)
         .where(
             model.meeting_id.in_(meeting_ids),
-            editing.visible(model, principal, Permission.PLAN_READ),
+            access.visible(model, principal, Permission.PLAN_READ),
         )
         .order_by(*order, model.id)
     )
@@ -199,7 +199,7 @@ async def apply_template(session: AsyncSession, principal: Principal, meeting: M
             topic=item.topic,
             visibility=Visibility.INTERNAL if item.internal else _default_visibility(meeting),
         )
-        await editing.create(session, principal=principal, row=row)
+        await writes.create(session, principal=principal, row=row)
 
 
 async def create_agenda_item(
@@ -228,11 +228,11 @@ async def create_agenda_item(
         owner_id=await workspace_owner(session, meeting.workspace_id, owner_id),
         time_box_minutes=clean_minutes(time_box_minutes, "timeBoxMinutes"),
         position=count,
-        visibility=editing.initial_visibility(
+        visibility=access.initial_visibility(
             principal, meeting.workspace_id, visibility, _default_visibility(meeting)
         ),
     )
-    return await editing.create(session, principal=principal, row=row)
+    return await writes.create(session, principal=principal, row=row)
 
 
 async def update_agenda_item(
@@ -249,7 +249,7 @@ async def update_agenda_item(
 ) -> AgendaItem:
     """Also how the minutes are taken: the notes of each agenda item."""
     row = await _child(session, principal, AgendaItem, item_id)
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=row,
@@ -287,7 +287,7 @@ async def move_agenda_item(
             .order_by(AgendaItem.position, AgendaItem.created_at, AgendaItem.id)
         )
     )
-    seen = [i for i in everything if editing.can_see(principal, i, Permission.PLAN_READ)]
+    seen = [i for i in everything if access.can_see(principal, i, Permission.PLAN_READ)]
     if position < len(seen):
         at = everything.index(seen[position])
     else:
@@ -302,7 +302,7 @@ async def move_agenda_item(
                 .execution_options(synchronize_session=False)
             )
             session.expunge(item)  # keep the ORM from flushing (and versioning) the sibling
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=row,
@@ -316,7 +316,7 @@ async def delete_child(
     session: AsyncSession, *, principal: Principal, model: type[Any], element_id: uuid.UUID
 ) -> uuid.UUID:
     row = await _child(session, principal, model, element_id)
-    await editing.delete(session, principal=principal, row=row)
+    await writes.delete(session, principal=principal, row=row)
     return element_id
 
 
@@ -351,11 +351,11 @@ async def record_decision(
         meeting_id=meeting.id,
         agenda_item_id=agenda_item_id,
         text=clean_text(text, "text", 10_000, required=True),
-        visibility=editing.initial_visibility(
+        visibility=access.initial_visibility(
             principal, meeting.workspace_id, visibility, _default_visibility(meeting)
         ),
     )
-    return await editing.create(session, principal=principal, row=row)
+    return await writes.create(session, principal=principal, row=row)
 
 
 async def update_decision(
@@ -368,7 +368,7 @@ async def update_decision(
     visibility: Visibility | None = None,
 ) -> MeetingDecision:
     row = await _child(session, principal, MeetingDecision, decision_id)
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=row,

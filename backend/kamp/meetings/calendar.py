@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
 from kamp.accounts.models import KeyAccount, Side, User, Workspace
-from kamp.db import Visibility
+from kamp.coediting.models import Visibility
 from kamp.meetings.models import AgendaItem, Meeting, MeetingAttendee, MeetingSeries, MeetingStatus
 
 PRODID = "-//kamp//key account management portal//EN"

@@ -15,7 +15,7 @@ from kamp.actions import service as actions
 from kamp.actions.comments import add_comment
 from kamp.actions.models import ActionPriority, ActionStatus
 from kamp.auth.service import principal_for_user
-from kamp.db import Visibility
+from kamp.coediting.models import Visibility
 from kamp.meetings import agenda, service
 from kamp.meetings.models import AgendaItem, MeetingType
 from kamp.meetings.series import schedule_series

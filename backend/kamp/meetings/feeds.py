@@ -13,12 +13,13 @@ from icalendar import Event
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import clock, editing
+from kamp import clock
 from kamp.accounts.models import User
 from kamp.auth.policy import Permission
 from kamp.auth.principal import Principal
 from kamp.auth.service import principal_for_user
 from kamp.auth.tokens import new_token, token_hash
+from kamp.coediting import access
 from kamp.errors import Forbidden
 from kamp.meetings import calendar, timezones
 from kamp.meetings.models import CalendarFeed, Meeting, MeetingSeries
@@ -88,7 +89,7 @@ async def feed_ics(session: AsyncSession, *, secret: str, base_url: str) -> str 
             select(Meeting)
             .where(
                 Meeting.workspace_id.in_(principal.workspace_ids),
-                editing.visible(Meeting, principal, Permission.PLAN_READ),
+                access.visible(Meeting, principal, Permission.PLAN_READ),
                 Meeting.starts_at >= now - FEED_PAST,
                 Meeting.starts_at <= now + FEED_AHEAD,
             )
@@ -107,7 +108,7 @@ async def feed_ics(session: AsyncSession, *, secret: str, base_url: str) -> str 
             select(MeetingSeries)
             .where(
                 MeetingSeries.workspace_id.in_(principal.workspace_ids),
-                editing.visible(MeetingSeries, principal, Permission.PLAN_READ),
+                access.visible(MeetingSeries, principal, Permission.PLAN_READ),
             )
             .order_by(MeetingSeries.created_at, MeetingSeries.id)
             .limit(MAX_FEED_SERIES)

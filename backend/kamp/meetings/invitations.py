@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.accounts.models import Membership, Side, User
-from kamp.db import Visibility
+from kamp.coediting.models import Visibility
 from kamp.meetings import calendar
 from kamp.meetings.models import AgendaItem, Meeting, MeetingAttendee, MeetingDecision
 from kamp.meetings.reminders import local_time

@@ -10,7 +10,8 @@ from enum import StrEnum
 from sqlalchemy import Date, ForeignKey, String, Text, Time, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kamp.db import Base, Entity, UTCDateTime, WorkspaceElement, enum_column
+from kamp.coediting.models import WorkspaceElement
+from kamp.db import Base, Entity, UTCDateTime, enum_column
 
 
 class MeetingType(StrEnum):

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
 from kamp.accounts.models import Membership, Side, User
-from kamp.db import Visibility
+from kamp.coediting.models import Visibility
 from kamp.meetings.models import AgendaItem, Meeting, MeetingAttendee, MeetingStatus
 from kamp.meetings.timezones import to_local
 from kamp.notifications.service import notify

@@ -10,11 +10,12 @@ from datetime import date, datetime, time
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import clock, editing
+from kamp import clock
 from kamp.accounts.models import Membership, User
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
-from kamp.db import Visibility
+from kamp.coediting import access, writes
+from kamp.coediting.models import Visibility
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
 from kamp.history.service import add_records
 from kamp.meetings import invitations, timezones
@@ -72,7 +73,7 @@ async def get_series(
     rows = await session.scalars(
         select(MeetingSeries).where(
             MeetingSeries.id.in_(ids),
-            editing.visible(MeetingSeries, principal, Permission.PLAN_READ),
+            access.visible(MeetingSeries, principal, Permission.PLAN_READ),
         )
     )
     return {row.id: row for row in rows}
@@ -83,7 +84,7 @@ async def get_meetings(
 ) -> dict[uuid.UUID, Meeting]:
     rows = await session.scalars(
         select(Meeting).where(
-            Meeting.id.in_(ids), editing.visible(Meeting, principal, Permission.PLAN_READ)
+            Meeting.id.in_(ids), access.visible(Meeting, principal, Permission.PLAN_READ)
         )
     )
     return {row.id: row for row in rows}
@@ -95,7 +96,7 @@ async def list_series(
     require(principal, workspace_id, Permission.PLAN_READ)
     stmt = select(MeetingSeries).where(
         MeetingSeries.workspace_id == workspace_id,
-        editing.visible(MeetingSeries, principal, Permission.PLAN_READ),
+        access.visible(MeetingSeries, principal, Permission.PLAN_READ),
     )
     return await keyset_page(session, stmt, MeetingSeries, page)
 
@@ -112,7 +113,7 @@ async def list_meetings(
     require(principal, workspace_id, Permission.PLAN_READ)
     stmt = select(Meeting).where(
         Meeting.workspace_id == workspace_id,
-        editing.visible(Meeting, principal, Permission.PLAN_READ),
+        access.visible(Meeting, principal, Permission.PLAN_READ),
     )
     if series_id is not None:
         stmt = stmt.where(Meeting.series_id == series_id)
@@ -175,11 +176,11 @@ async def create_series(
         starts_on=starts_on,
         local_start_time=local_start_time.replace(tzinfo=None),
         duration_minutes=clean_minutes(duration_minutes, "durationMinutes"),
-        visibility=editing.initial_visibility(
+        visibility=access.initial_visibility(
             principal, workspace_id, visibility, Visibility.SHARED
         ),
     )
-    return await editing.create(session, principal=principal, row=row)
+    return await writes.create(session, principal=principal, row=row)
 
 
 async def update_series(
@@ -206,7 +207,7 @@ async def update_series(
     if rrule is not None or local_start_time is not None:
         rrule = (rrule or row.rrule).strip().upper()
         timezones.parse_rule(rrule, row.starts_on, local_start_time or row.local_start_time)
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=row,
@@ -294,9 +295,9 @@ async def create_meeting(
         place=clean_text(place, "place", 300) or "",
         video_link=clean_link(video_link) or "",
         status=MeetingStatus.SCHEDULED,
-        visibility=editing.initial_visibility(principal, workspace_id, visibility, default),
+        visibility=access.initial_visibility(principal, workspace_id, visibility, default),
     )
-    await editing.create(session, principal=principal, row=row)
+    await writes.create(session, principal=principal, row=row)
     for user_id in await _members(session, workspace_id, attendee_ids):
         session.add(MeetingAttendee(meeting_id=row.id, user_id=user_id))
     await session.flush()
@@ -383,7 +384,7 @@ async def update_meeting(
         timezones.zone(time_zone)
     before = {name: getattr(row, name) for name in SCHEDULING}
     was_cancelled = row.status == MeetingStatus.CANCELLED
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=row,
@@ -465,7 +466,7 @@ async def publish_minutes(
         raise Conflict(row)
     if row.status == MeetingStatus.CANCELLED:
         raise UserError("id", "A cancelled meeting has no minutes.", ErrorCode.INVALID)
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=row,

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kamp import clock
 from kamp.accounts.models import Membership, Side, User, Workspace
 from kamp.actions.models import ActionItem, ActionStatus
-from kamp.db import Visibility
+from kamp.coediting.models import Visibility
 from kamp.meetings.models import Meeting, MeetingAttendee, MeetingStatus
 from kamp.meetings.reminders import local_time
 from kamp.notifications.models import Notification

@@ -10,7 +10,8 @@ from enum import StrEnum
 from sqlalchemy import Date, ForeignKey, Numeric, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kamp.db import Base, WorkspaceElement, enum_column
+from kamp.coediting.models import WorkspaceElement
+from kamp.db import Base, enum_column
 
 
 class OpportunityStage(StrEnum):

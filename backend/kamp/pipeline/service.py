@@ -15,11 +15,11 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import editing
 from kamp.accounts.models import Membership
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
-from kamp.db import Visibility
+from kamp.coediting import access, writes
+from kamp.coediting.models import Visibility
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.pipeline.models import Opportunity, OpportunityStage
@@ -46,7 +46,7 @@ async def get_opportunities(
     rows = await session.scalars(
         select(Opportunity).where(
             Opportunity.id.in_(ids),
-            editing.visible(Opportunity, principal, Permission.PIPELINE_READ),
+            access.visible(Opportunity, principal, Permission.PIPELINE_READ),
         )
     )
     return {row.id: row for row in rows}
@@ -63,7 +63,7 @@ async def list_opportunities(
     require(principal, workspace_id, Permission.PIPELINE_READ)
     stmt = select(Opportunity).where(
         Opportunity.workspace_id == workspace_id,
-        editing.visible(Opportunity, principal, Permission.PIPELINE_READ),
+        access.visible(Opportunity, principal, Permission.PIPELINE_READ),
     )
     if stage is not None:
         stmt = stmt.where(Opportunity.stage == stage)
@@ -90,7 +90,7 @@ async def pipeline_review(
     require(principal, workspace_id, Permission.PIPELINE_READ)
     base = select(Opportunity).where(
         Opportunity.workspace_id == workspace_id,
-        editing.visible(Opportunity, principal, Permission.PIPELINE_READ),
+        access.visible(Opportunity, principal, Permission.PIPELINE_READ),
     )
     new = await session.scalars(
         base.where(
@@ -139,7 +139,7 @@ async def pipeline_totals(
         )
         .where(
             Opportunity.workspace_id == workspace_id,
-            editing.visible(Opportunity, principal, Permission.PIPELINE_READ),
+            access.visible(Opportunity, principal, Permission.PIPELINE_READ),
         )
         .group_by(Opportunity.stage, Opportunity.currency)
     )
@@ -264,11 +264,11 @@ async def create_opportunity(
         product_line=_text(product_line, "productLine", 100) or "",
         owner_id=await _owner(session, workspace_id, owner_id),
         post_mortem=post_mortem,
-        visibility=editing.initial_visibility(
+        visibility=access.initial_visibility(
             principal, workspace_id, visibility, DEFAULT_VISIBILITY
         ),
     )
-    return await editing.create(session, principal=principal, row=row)
+    return await writes.create(session, principal=principal, row=row)
 
 
 async def update_opportunity(
@@ -301,7 +301,7 @@ async def update_opportunity(
             ErrorCode.INVALID,
         )
     _check_lost(stage or row.stage, row.post_mortem if post_mortem is None else post_mortem)
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=row,
@@ -326,5 +326,5 @@ async def delete_opportunity(
     session: AsyncSession, *, principal: Principal, opportunity_id: uuid.UUID
 ) -> uuid.UUID:
     row = await _editable(session, principal, opportunity_id)
-    await editing.delete(session, principal=principal, row=row)
+    await writes.delete(session, principal=principal, row=row)
     return opportunity_id

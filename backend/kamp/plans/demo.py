@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
 from kamp.accounts.models import Side, User, Workspace
-from kamp.db import Visibility
+from kamp.coediting.models import Visibility
 from kamp.plans.models import (
     AccountPlan,
     ContingencyPlan,

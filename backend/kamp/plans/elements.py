@@ -13,11 +13,11 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import editing
 from kamp.accounts.models import Side
 from kamp.auth.policy import Permission
 from kamp.auth.principal import Principal
-from kamp.db import Visibility, WorkspaceElement
+from kamp.coediting import access, writes
+from kamp.coediting.models import Visibility, WorkspaceElement
 from kamp.errors import ErrorCode, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.plans.models import (
@@ -52,7 +52,7 @@ async def get_elements(
     session: AsyncSession, *, principal: Principal, model: type[E], ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, E]:
     stmt = select(model).where(
-        model.id.in_(ids), editing.visible(model, principal, Permission.PLAN_READ)
+        model.id.in_(ids), access.visible(model, principal, Permission.PLAN_READ)
     )
     if model is Measure:
         stmt = stmt.where(_objective_visible(principal))
@@ -67,7 +67,7 @@ def _objective_visible(principal: Principal) -> Any:
         select(Objective.id)
         .where(
             Objective.id == Measure.objective_id,
-            editing.visible(Objective, principal, Permission.PLAN_READ),
+            access.visible(Objective, principal, Permission.PLAN_READ),
         )
         .exists()
     )
@@ -83,7 +83,7 @@ async def list_elements(
     **filters: Any,
 ) -> Page[Any]:
     stmt = select(model).where(
-        model.plan_id == plan_id, editing.visible(model, principal, Permission.PLAN_READ)
+        model.plan_id == plan_id, access.visible(model, principal, Permission.PLAN_READ)
     )
     for name, value in filters.items():
         if value is not None:
@@ -99,7 +99,7 @@ async def measures_by_objective(
         .where(
             # The objectives were loaded through their own visibility filter.
             Measure.objective_id.in_(objective_ids),
-            editing.visible(Measure, principal, Permission.PLAN_READ),
+            access.visible(Measure, principal, Permission.PLAN_READ),
         )
         .order_by(Measure.created_at, Measure.id)
     )
@@ -115,7 +115,7 @@ async def contingency_by_plan(
     rows = await session.scalars(
         select(ContingencyPlan).where(
             ContingencyPlan.plan_id.in_(plan_ids),
-            editing.visible(ContingencyPlan, principal, Permission.PLAN_READ),
+            access.visible(ContingencyPlan, principal, Permission.PLAN_READ),
         )
     )
     return {row.plan_id: row for row in rows}
@@ -211,11 +211,11 @@ async def create_objective(
         status=status,
         due_date=due_date,
         position=position or 0,
-        visibility=editing.initial_visibility(
+        visibility=access.initial_visibility(
             principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[Objective]
         ),
     )
-    return await editing.create(session, principal=principal, row=row)
+    return await writes.create(session, principal=principal, row=row)
 
 
 async def update_objective(
@@ -232,7 +232,7 @@ async def update_objective(
     visibility: Visibility | None = None,
 ) -> Objective:
     row, plan = await editable(session, principal, Objective, objective_id)
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=row,
@@ -253,7 +253,7 @@ async def delete_element(
     session: AsyncSession, *, principal: Principal, model: type[Any], element_id: uuid.UUID
 ) -> uuid.UUID:
     row, _plan = await editable(session, principal, model, element_id)
-    await editing.delete(session, principal=principal, row=row)
+    await writes.delete(session, principal=principal, row=row)
     return element_id
 
 
@@ -292,9 +292,9 @@ async def create_measure(
         target=clean_amount(target, "target", allow_negative=True),
         current=clean_amount(current, "current", allow_negative=True),
         unit=clean_text(unit, "unit", 30) or "",
-        visibility=editing.initial_visibility(principal, plan.workspace_id, visibility, default),
+        visibility=access.initial_visibility(principal, plan.workspace_id, visibility, default),
     )
-    return await editing.create(session, principal=principal, row=row)
+    return await writes.create(session, principal=principal, row=row)
 
 
 async def update_measure(
@@ -310,7 +310,7 @@ async def update_measure(
     visibility: Visibility | None = None,
 ) -> Measure:
     row, _plan = await editable(session, principal, Measure, measure_id)
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=row,

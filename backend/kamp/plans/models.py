@@ -21,7 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kamp.accounts.models import Side
-from kamp.db import Base, Entity, UTCDateTime, WorkspaceElement, enum_column
+from kamp.coediting.models import WorkspaceElement
+from kamp.db import Base, Entity, UTCDateTime, enum_column
 
 
 class PlanStage(StrEnum):

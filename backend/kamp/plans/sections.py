@@ -9,10 +9,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import editing
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
-from kamp.db import Visibility
+from kamp.coediting import access, writes
+from kamp.coediting.models import Visibility
 from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
 from kamp.plans.elements import (
     DEFAULT_VISIBILITY,
@@ -51,11 +51,11 @@ async def create_swot_entry(
         plan_id=plan.id,
         kind=kind,
         text=clean_text(text, "text", 2000, required=True),
-        visibility=editing.initial_visibility(
+        visibility=access.initial_visibility(
             principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[SwotEntry]
         ),
     )
-    return await editing.create(session, principal=principal, row=row)
+    return await writes.create(session, principal=principal, row=row)
 
 
 async def update_swot_entry(
@@ -69,7 +69,7 @@ async def update_swot_entry(
     visibility: Visibility | None = None,
 ) -> SwotEntry:
     row, _plan = await editable(session, principal, SwotEntry, entry_id)
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=row,
@@ -101,11 +101,11 @@ async def create_initiative(
         description=clean_text(description, "description", 10_000) or "",
         owner_id=await workspace_owner(session, plan.workspace_id, owner_id),
         value_estimate=clean_amount(value_estimate, "valueEstimate"),
-        visibility=editing.initial_visibility(
+        visibility=access.initial_visibility(
             principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[Initiative]
         ),
     )
-    return await editing.create(session, principal=principal, row=row)
+    return await writes.create(session, principal=principal, row=row)
 
 
 async def update_initiative(
@@ -122,7 +122,7 @@ async def update_initiative(
     visibility: Visibility | None = None,
 ) -> Initiative:
     row, plan = await editable(session, principal, Initiative, initiative_id)
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=row,
@@ -164,16 +164,16 @@ async def set_contingency(
             workspace_id=plan.workspace_id,
             plan_id=plan.id,
             **{k: v for k, v in values.items() if v is not None},
-            visibility=editing.initial_visibility(
+            visibility=access.initial_visibility(
                 principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[ContingencyPlan]
             ),
         )
-        return await editing.create(session, principal=principal, row=row)
+        return await writes.create(session, principal=principal, row=row)
     if version is None:
         raise UserError(
             "version", "Say which version of the contingency plan you changed.", ErrorCode.REQUIRED
         )
-    await editing.update(
+    await writes.update(
         session, principal=principal, row=row, version=version, values=values, visibility=visibility
     )
     return row
@@ -226,8 +226,8 @@ async def add_comment(
         target_type=target_type,
         target_id=target_id,
         text=clean_text(text, "text", 4000, required=True),
-        visibility=editing.initial_visibility(
+        visibility=access.initial_visibility(
             principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[PlanComment]
         ),
     )
-    return await editing.create(session, principal=principal, row=row)
+    return await writes.create(session, principal=principal, row=row)

@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import clock, editing
+from kamp import clock
 from kamp.accounts.models import Membership, Side, User
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
-from kamp.db import Visibility
+from kamp.coediting import access, writes
+from kamp.coediting.models import Visibility
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
 from kamp.history.service import as_json
 from kamp.pagination import Page, PageArgs, keyset_page
@@ -43,7 +44,7 @@ async def get_plans(
 ) -> dict[uuid.UUID, AccountPlan]:
     rows = await session.scalars(
         select(AccountPlan).where(
-            AccountPlan.id.in_(ids), editing.visible(AccountPlan, principal, Permission.PLAN_READ)
+            AccountPlan.id.in_(ids), access.visible(AccountPlan, principal, Permission.PLAN_READ)
         )
     )
     return {row.id: row for row in rows}
@@ -55,7 +56,7 @@ async def list_plans(
     require(principal, workspace_id, Permission.PLAN_READ)
     stmt = select(AccountPlan).where(
         AccountPlan.workspace_id == workspace_id,
-        editing.visible(AccountPlan, principal, Permission.PLAN_READ),
+        access.visible(AccountPlan, principal, Permission.PLAN_READ),
     )
     return await keyset_page(session, stmt, AccountPlan, page, newest_first=True)
 
@@ -112,7 +113,7 @@ async def create_plan(
         summary=summary,
         visibility=Visibility.SHARED,
     )
-    return await editing.create(session, principal=principal, row=plan)
+    return await writes.create(session, principal=principal, row=plan)
 
 
 async def update_plan(
@@ -128,7 +129,7 @@ async def update_plan(
     plan = await plan_for_edit(session, principal, plan_id)
     if title is not None and not (title := title.strip()):
         raise UserError("title", "The title cannot be empty.", ErrorCode.REQUIRED)
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=plan,
@@ -146,7 +147,7 @@ async def _status(
     **values: Any,
 ) -> None:
     """A status change is an update like any other: versioned, in the history, announced."""
-    await editing.update(
+    await writes.update(
         session,
         principal=principal,
         row=plan,
@@ -333,7 +334,7 @@ async def revise_plan(
         visibility=plan.visibility,
         previous_id=plan.id,
     )
-    await editing.create(session, principal=principal, row=draft)
+    await writes.create(session, principal=principal, row=draft)
     elements = await _elements(session, plan.id)
     objective_ids: dict[uuid.UUID, uuid.UUID] = {}
     for kind, rows in elements.items():

@@ -13,12 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from kamp import clock, editing
+from kamp import clock
 from kamp.accounts.locations import get_locations
 from kamp.accounts.models import Membership, Role, Side
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
-from kamp.db import Visibility, WorkspaceElement
+from kamp.coediting import access, writes
+from kamp.coediting.models import Visibility, WorkspaceElement
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
 from kamp.history.service import add_records
 from kamp.realtime.events import record_change
@@ -126,15 +127,15 @@ def require_supplier_edit(principal: Principal, workspace_id: uuid.UUID) -> None
     require(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ)
 
 
-# --- writing beyond the editing core --------------------------------------------------------
+# --- writing beyond the kernel's writes -----------------------------------------------------
 
 Staged = dict[bool, dict[str, tuple[Any, Any]]]
 
 
 def stage(row: WorkspaceElement, changes: dict[str, tuple[Any, bool]]) -> Staged:
-    """Set what the editing core cannot carry: clearing a field (it skips None) and fields
+    """Set what the kernel's writes cannot carry: clearing a field (it skips None) and fields
     whose history must stay supplier-internal although the element is shared (a stance, a move
-    under a hidden manager). `field: (value, internal)`. Stage right before `editing.update`,
+    under a hidden manager). `field: (value, internal)`. Stage right before `writes.update`,
     after every query (autoflush), so that its flush writes everything as one version."""
     staged: Staged = {}
     for name, (value, internal) in changes.items():
@@ -152,7 +153,7 @@ async def trace(
     *,
     was_internal: bool,
 ) -> None:
-    """Flush the staged changes (if the editing core had nothing to flush) and write their
+    """Flush the staged changes (if the kernel's writes had nothing to flush) and write their
     history rows and events, internal ones apart."""
     if not staged:
         return
@@ -226,11 +227,11 @@ async def create_contact(
         location_id=location_id and await _location(session, principal, workspace_id, location_id),
         stance=stance or Stance.UNKNOWN,
         stance_visibility=stance_visibility or Visibility.INTERNAL,
-        visibility=editing.initial_visibility(
+        visibility=access.initial_visibility(
             principal, workspace_id, visibility, Visibility.SHARED
         ),
     )
-    return await editing.create(session, principal=principal, row=row)
+    return await writes.create(session, principal=principal, row=row)
 
 
 async def update_contact(
@@ -274,7 +275,7 @@ async def update_contact(
         )
         old = row.reports_to_id and await session.get(Contact, row.reports_to_id)
         # null from someone who cannot see the manager is what they were shown: no change.
-        if new or not (old and not editing.can_see(principal, old, READ)):
+        if new or not (old and not access.can_see(principal, old, READ)):
             # A move from or to a hidden manager is told to the supplier alone.
             hidden = any(m and m.visibility == Visibility.INTERNAL for m in (new, old))
             extra["reports_to_id"] = (reports_to_id, hidden)
@@ -294,7 +295,7 @@ async def update_contact(
         extra["stance_visibility"] = (stance_visibility, True)
     was_internal = row.visibility == Visibility.INTERNAL
     staged = stage(row, extra)
-    await editing.update(
+    await writes.update(
         session, principal=principal, row=row, version=version, values=values, visibility=visibility
     )
     await trace(session, principal, row, staged, was_internal=was_internal)
@@ -312,7 +313,7 @@ async def _hide_relationships(session: AsyncSession, principal: Principal, row: 
         )
     )
     for relationship in list(shared):
-        await editing.update(
+        await writes.update(
             session,
             principal=principal,
             row=relationship,
@@ -328,7 +329,7 @@ async def delete_contact(
     row = await _visible_contact(session, principal, contact_id)
     require(principal, row.workspace_id, EDIT)
     reports = list(await session.scalars(select(Contact).where(Contact.reports_to_id == row.id)))
-    if any(editing.can_see(principal, r, READ) for r in reports):
+    if any(access.can_see(principal, r, READ) for r in reports):
         raise UserError(
             "id", "Move or remove the people who report to this contact first.", ErrorCode.INVALID
         )
@@ -340,8 +341,8 @@ async def delete_contact(
     for relationship in await session.scalars(
         select(Relationship).where(Relationship.contact_id == row.id)
     ):
-        await editing.delete(session, principal=principal, row=relationship)
-    await editing.delete(session, principal=principal, row=row)
+        await writes.delete(session, principal=principal, row=relationship)
+    await writes.delete(session, principal=principal, row=row)
     return contact_id
 
 
@@ -388,7 +389,7 @@ async def create_relationship(
 ) -> Relationship:
     contact = await _visible_contact(session, principal, contact_id, "contactId")
     require_supplier_edit(principal, contact.workspace_id)
-    chosen = editing.initial_visibility(
+    chosen = access.initial_visibility(
         principal, contact.workspace_id, visibility, Visibility.INTERNAL
     )
     _shareable(contact, chosen)
@@ -410,7 +411,7 @@ async def create_relationship(
     if duplicate is not None:
         raise _duplicate()
     try:
-        return await editing.create(session, principal=principal, row=row)
+        return await writes.create(session, principal=principal, row=row)
     except IntegrityError as exc:  # a simultaneous twin; the request rolls back
         raise _duplicate() from exc
 
@@ -456,7 +457,7 @@ async def update_relationship(
         extra["last_interaction"] = (_interaction(last_interaction), False)
     was_internal = row.visibility == Visibility.INTERNAL
     staged = stage(row, extra)
-    await editing.update(
+    await writes.update(
         session, principal=principal, row=row, version=version, values=values, visibility=visibility
     )
     await trace(session, principal, row, staged, was_internal=was_internal)
@@ -467,5 +468,5 @@ async def delete_relationship(
     session: AsyncSession, *, principal: Principal, relationship_id: uuid.UUID
 ) -> uuid.UUID:
     row = await _editable_relationship(session, principal, relationship_id)
-    await editing.delete(session, principal=principal, row=row)
+    await writes.delete(session, principal=principal, row=row)
     return relationship_id

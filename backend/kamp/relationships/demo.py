@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
 from kamp.accounts.models import User, Workspace
-from kamp.db import Visibility
+from kamp.coediting.models import Visibility
 from kamp.forecasts.models import ForecastEntry, SalesGoal
 from kamp.pipeline.models import Opportunity, OpportunityStage
 from kamp.relationships.models import BuyingRole, Contact, Relationship, Stance

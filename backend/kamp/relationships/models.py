@@ -10,7 +10,8 @@ from enum import StrEnum
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kamp.db import Base, Visibility, WorkspaceElement, enum_column
+from kamp.coediting.models import Visibility, WorkspaceElement
+from kamp.db import Base, enum_column
 
 
 class BuyingRole(StrEnum):

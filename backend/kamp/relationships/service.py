@@ -3,7 +3,7 @@ them how well, and where that coverage is thin.
 
 Contacts are shared by default and co-edited by both sides; a contact's stance and every
 relationship are the supplier's reading, internal unless the KAM shares them. Reads filter in
-SQL, so a customer never loads an internal row; writes go through the editing core."""
+SQL, so a customer never loads an internal row; writes go through the co-editing kernel."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from kamp import editing
 from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
-from kamp.db import Visibility
+from kamp.coediting import access
+from kamp.coediting.models import Visibility
 from kamp.pagination import Page, PageArgs, encode_cursor, keyset_page
 from kamp.relationships.models import BuyingRole, Contact, Relationship
 
@@ -48,7 +48,7 @@ class CoverageGap:
 
 
 def _contact_visible(principal: Principal) -> ColumnElement[bool]:
-    return editing.visible(Contact, principal, READ)
+    return access.visible(Contact, principal, READ)
 
 
 def _relationship_visible(principal: Principal) -> ColumnElement[bool]:
@@ -59,7 +59,7 @@ def _relationship_visible(principal: Principal) -> ColumnElement[bool]:
         .where(Contact.id == Relationship.contact_id, _contact_visible(principal))
         .exists()
     )
-    return and_(editing.visible(Relationship, principal, READ), contact_seen)
+    return and_(access.visible(Relationship, principal, READ), contact_seen)
 
 
 def may_read_stance(principal: Principal, row: Contact) -> bool:
@@ -106,7 +106,7 @@ async def list_contacts(
         manager = aliased(Contact)
         manager_seen = (
             select(manager.id)
-            .where(manager.id == Contact.reports_to_id, editing.visible(manager, principal, READ))
+            .where(manager.id == Contact.reports_to_id, access.visible(manager, principal, READ))
             .exists()
         )
         stmt = stmt.where(or_(Contact.reports_to_id.is_(None), ~manager_seen))

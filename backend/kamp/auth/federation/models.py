@@ -8,7 +8,8 @@ import uuid
 from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kamp.db import Base, Entity, Versioned
+from kamp.coediting.models import Versioned
+from kamp.db import Base, Entity
 
 
 class IdentityProvider(Entity, Versioned, Base):

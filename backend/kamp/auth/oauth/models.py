@@ -10,7 +10,8 @@ from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kamp.accounts.models import Role
-from kamp.db import Base, Entity, UTCDateTime, Versioned, enum_column
+from kamp.coediting.models import Versioned
+from kamp.db import Base, Entity, UTCDateTime, enum_column
 
 
 class OAuthClient(Entity, Versioned, Base):

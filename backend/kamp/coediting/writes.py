@@ -1,53 +1,22 @@
-"""Co-editing of workspace elements, shared by every domain: the visibility filter applied in
-SQL, and create / update / delete with optimistic locking, history rows and change events.
-
-A domain service checks its own permissions, then calls these; they flush, never commit."""
+"""Writes of workspace elements: create / update / delete with optimistic locking, history
+rows and change events. A domain service checks its own permissions, then calls these; they
+flush, never commit."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, false, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from kamp.auth.policy import Permission, can, require
+from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
-from kamp.db import Visibility, WorkspaceElement
+from kamp.coediting.models import Visibility, WorkspaceElement
 from kamp.errors import Conflict
 from kamp.history.service import add_records
 from kamp.realtime.events import record_change
 
 E = TypeVar("E", bound=WorkspaceElement)
-
-
-def readable_workspaces(principal: Principal, permission: Permission) -> list[uuid.UUID]:
-    return [w for w in principal.workspace_ids if can(principal, w, permission)]
-
-
-def visible(
-    model: type[WorkspaceElement], principal: Principal, permission: Permission
-) -> ColumnElement[bool]:
-    """Rows of workspaces where the principal holds `permission`, INTERNAL ones only where it
-    may read the supplier's internal view. A hidden row is never loaded, so it cannot leak
-    through a count, a list or a node lookup."""
-    readable = readable_workspaces(principal, permission)
-    if not readable:
-        return false()
-    internal = [w for w in readable if can(principal, w, Permission.ACCOUNT_INTERNAL_READ)]
-    return and_(
-        model.workspace_id.in_(readable),
-        or_(model.visibility == Visibility.SHARED, model.workspace_id.in_(internal)),
-    )
-
-
-def can_see(principal: Principal, row: WorkspaceElement, permission: Permission) -> bool:
-    if not can(principal, row.workspace_id, permission):
-        return False
-    return row.visibility == Visibility.SHARED or can(
-        principal, row.workspace_id, Permission.ACCOUNT_INTERNAL_READ
-    )
 
 
 def _internal(*visibilities: Visibility | None) -> bool:
@@ -134,18 +103,3 @@ async def delete(session: AsyncSession, *, principal: Principal, row: WorkspaceE
     _trace(session, principal, row, "deleted", internal=_internal(row.visibility))
     await session.delete(row)
     await session.flush()
-
-
-def initial_visibility(
-    principal: Principal, workspace_id: uuid.UUID, asked: Visibility | None, default: Visibility
-) -> Visibility:
-    """The visibility of a new element: the default, unless the KAM chose otherwise. Customers
-    cannot create INTERNAL elements (they could not see them)."""
-    if asked is None or asked == default:
-        return (
-            default
-            if can(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ)
-            else Visibility.SHARED
-        )
-    require(principal, workspace_id, Permission.VISIBILITY_MANAGE)
-    return asked
