@@ -15,6 +15,7 @@ from kamp.auth.principal import Principal
 from kamp.errors import ErrorCode, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.realtime.events import changed_fields
+from kamp.text import clean_text
 
 # The kind a location's parent must have; a headquarters has none.
 PARENT_KIND: dict[LocationKind, LocationKind | None] = {
@@ -61,13 +62,6 @@ async def list_locations(
     return await keyset_page(session, stmt, Location, page)
 
 
-def _clean(value: str, field: str, limit: int) -> str:
-    value = value.strip()
-    if len(value) > limit:
-        raise UserError(field, f"Use at most {limit} characters.", ErrorCode.INVALID)
-    return value
-
-
 async def create_location(
     session: AsyncSession,
     *,
@@ -81,7 +75,7 @@ async def create_location(
     country: str = "",
 ) -> Location:
     require(principal, workspace_id, Permission.LOCATIONS_WRITE)
-    name = _clean(name, "name", 200)
+    name = clean_text(name, "name", 200)
     if not name:
         raise UserError("name", "This field is required.", ErrorCode.REQUIRED)
     expected_parent = PARENT_KIND[kind]
@@ -101,14 +95,14 @@ async def create_location(
                 f"A {kind.lower()} cannot sit under a {parent.kind.lower()}.",
                 ErrorCode.INVALID,
             )
-    country = _clean(country, "country", 2).upper()
+    country = clean_text(country, "country", 2).upper()
     location = Location(
         workspace_id=workspace_id,
         parent_id=parent_id,
         kind=kind,
         name=name,
-        code=_clean(code, "code", 50),
-        city=_clean(city, "city", 120),
+        code=clean_text(code, "code", 50),
+        city=clean_text(city, "city", 120),
         country=country,
     )
     session.add(location)
@@ -142,15 +136,15 @@ async def update_location(
 ) -> Location:
     location = await _writable(session, principal, location_id)
     check_version(location, version)
-    if name is not None and not (name := _clean(name, "name", 200)):
+    if name is not None and not (name := clean_text(name, "name", 200)):
         raise UserError("name", "This field is required.", ErrorCode.REQUIRED)
     fields = changed_fields(
         location,
         {
             "name": name,
-            "code": _clean(code, "code", 50) if code is not None else None,
-            "city": _clean(city, "city", 120) if city is not None else None,
-            "country": _clean(country, "country", 2).upper() if country is not None else None,
+            "code": clean_text(code, "code", 50) if code is not None else None,
+            "city": clean_text(city, "city", 120) if city is not None else None,
+            "country": clean_text(country, "country", 2).upper() if country is not None else None,
         },
     )
     await flush_versioned(session, location)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.accounts.models import User
-from kamp.accounts.service import clean_name
 from kamp.auth.principal import Principal
 from kamp.errors import Forbidden, NotFound
 from kamp.meetings.timezones import zone
+from kamp.text import clean_text
 
 
 async def update_my_profile(
@@ -26,7 +26,7 @@ async def update_my_profile(
     if user is None:
         raise NotFound()
     if display_name is not None:
-        user.display_name = clean_name(display_name, "displayName")
+        user.display_name = clean_text(display_name, "displayName", 200, required=True)
     if time_zone is not None:
         user.time_zone = zone(time_zone).key
     await session.flush()

@@ -32,6 +32,7 @@ from kamp.auth.principal import Principal
 from kamp.errors import Conflict, ErrorCode, Forbidden, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.realtime.events import changed_fields, record_change
+from kamp.text import clean_text
 
 # --- visibility filters -------------------------------------------------------------------
 
@@ -176,15 +177,6 @@ async def flush_versioned(session: AsyncSession, row: Any) -> None:
         raise Conflict(None) from exc
 
 
-def clean_name(value: str, field: str) -> str:
-    value = value.strip()
-    if not value:
-        raise UserError(field, "This field is required.", ErrorCode.REQUIRED)
-    if len(value) > 200:
-        raise UserError(field, "Use at most 200 characters.", ErrorCode.INVALID)
-    return value
-
-
 async def _supplier_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID) -> User:
     user = await session.get(User, user_id)
     if user is None or user.organization_id != principal.organization_id:
@@ -205,8 +197,10 @@ async def create_key_account(
     """A supplier admin opens a key account: the customer organization, its workspace and the
     KAM's membership come into being together."""
     require_org(principal, Permission.ACCOUNT_MANAGE)
-    customer_name = clean_name(customer_name, "customerName")
-    account_name = clean_name(name, "name") if name is not None else customer_name
+    customer_name = clean_text(customer_name, "customerName", 200, required=True)
+    account_name = (
+        clean_text(name, "name", 200, required=True) if name is not None else customer_name
+    )
     kam = await _supplier_user(session, principal, kam_id or principal.user_id)  # type: ignore[arg-type]
     tier = await _check_tier(session, principal.organization_id, tier) or await _lowest_tier(
         session, principal.organization_id
@@ -266,7 +260,8 @@ async def update_key_account(
         raise Forbidden("Only a supplier admin can hand an account to another KAM.")
     check_version(key_account, version)
     shared = changed_fields(
-        key_account, {"name": clean_name(name, "name") if name is not None else None}
+        key_account,
+        {"name": clean_text(name, "name", 200, required=True)},
     )
     profile = _check_profile(profile or {})
     shared += changed_fields(key_account, {"industry": profile.pop("industry", None)})
@@ -344,7 +339,7 @@ async def update_workspace(
     fields = changed_fields(
         workspace,
         {
-            "name": clean_name(name, "name") if name is not None else None,
+            "name": clean_text(name, "name", 200, required=True),
             "description": description,
         },
     )

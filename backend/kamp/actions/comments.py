@@ -17,9 +17,9 @@ from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility
 from kamp.errors import Forbidden, NotFound
-from kamp.meetings.service import clean_text
 from kamp.notifications.service import notify
 from kamp.pagination import Page, PageArgs, keyset_page
+from kamp.text import clean_text
 
 # "@jane.doe@example.com": an @ not preceded by a word character, then an address.
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")

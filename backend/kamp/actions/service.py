@@ -21,11 +21,12 @@ from kamp.coediting.models import Visibility
 from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
 from kamp.meetings.agenda import get_children
 from kamp.meetings.models import AgendaItem
-from kamp.meetings.service import clean_text, get_meetings
+from kamp.meetings.service import get_meetings
 from kamp.notifications.service import notify
 from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.plans.elements import get_elements, workspace_owner
 from kamp.plans.models import Objective
+from kamp.text import clean_text
 
 CLOSED = (ActionStatus.DONE, ActionStatus.CANCELLED)
 

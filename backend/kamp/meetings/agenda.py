@@ -23,8 +23,9 @@ from kamp.meetings.models import (
     MeetingDecision,
     MeetingType,
 )
-from kamp.meetings.service import clean_minutes, clean_text, visible_meeting
+from kamp.meetings.service import clean_minutes, visible_meeting
 from kamp.plans.elements import workspace_owner
+from kamp.text import clean_text
 
 E = TypeVar("E", bound=WorkspaceElement)
 MAX_AGENDA_ITEMS = 50  # the meeting page shows them all, in order

@@ -28,21 +28,11 @@ from kamp.meetings.models import (
 )
 from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.realtime.events import record_change
+from kamp.text import clean_text
 
 MAX_ATTENDEES = 100
 # What attendees' calendars hold: a change to any of these sends them an update.
 SCHEDULING = ("title", "starts_at", "time_zone", "duration_minutes", "place", "video_link")
-
-
-def clean_text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if required and not value:
-        raise UserError(field, "This field is required.", ErrorCode.REQUIRED)
-    if len(value) > limit:
-        raise UserError(field, f"Use at most {limit} characters.", ErrorCode.INVALID)
-    return value
 
 
 def clean_minutes(value: int | None, field: str) -> int | None:

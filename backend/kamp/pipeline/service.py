@@ -23,6 +23,7 @@ from kamp.coediting.models import Visibility
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.pipeline.models import Opportunity, OpportunityStage
+from kamp.text import clean_text
 
 S = OpportunityStage
 DEFAULT_VISIBILITY = Visibility.INTERNAL
@@ -159,17 +160,6 @@ async def pipeline_totals(
 # --- validation -----------------------------------------------------------------------------
 
 
-def _text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if required and not value:
-        raise UserError(field, "This field is required.", ErrorCode.REQUIRED)
-    if len(value) > limit:
-        raise UserError(field, f"Use at most {limit} characters.", ErrorCode.INVALID)
-    return value
-
-
 def _value(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
@@ -251,17 +241,17 @@ async def create_opportunity(
     visibility: Visibility | None = None,
 ) -> Opportunity:
     require(principal, workspace_id, Permission.PIPELINE_EDIT)
-    post_mortem = _text(post_mortem, "postMortem", 10_000) or ""
+    post_mortem = clean_text(post_mortem, "postMortem", 10_000) or ""
     _check_lost(stage, post_mortem)
     row = Opportunity(
         workspace_id=workspace_id,
-        name=_text(name, "name", 300, required=True),
-        description=_text(description, "description", 10_000) or "",
+        name=clean_text(name, "name", 300, required=True),
+        description=clean_text(description, "description", 10_000) or "",
         stage=stage,
         value=_value(value),
         currency=_currency(currency),
         expected_close=expected_close,
-        product_line=_text(product_line, "productLine", 100) or "",
+        product_line=clean_text(product_line, "productLine", 100) or "",
         owner_id=await _owner(session, workspace_id, owner_id),
         post_mortem=post_mortem,
         visibility=access.initial_visibility(
@@ -293,7 +283,7 @@ async def update_opportunity(
     row = await _editable(session, principal, opportunity_id)
     if row.version != version:  # before judging the stage move against a stale state
         raise Conflict(row)
-    post_mortem = _text(post_mortem, "postMortem", 10_000)
+    post_mortem = clean_text(post_mortem, "postMortem", 10_000)
     if stage is not None and stage != row.stage and stage not in TRANSITIONS[row.stage]:
         raise UserError(
             "stage",
@@ -307,13 +297,13 @@ async def update_opportunity(
         row=row,
         version=version,
         values={
-            "name": _text(name, "name", 300, required=True),
+            "name": clean_text(name, "name", 300, required=True),
             "stage": stage,
-            "description": _text(description, "description", 10_000),
+            "description": clean_text(description, "description", 10_000),
             "value": _value(value),
             "currency": _currency(currency),
             "expected_close": expected_close,
-            "product_line": _text(product_line, "productLine", 100),
+            "product_line": clean_text(product_line, "productLine", 100),
             "owner_id": await _owner(session, row.workspace_id, owner_id),
             "post_mortem": post_mortem,
         },

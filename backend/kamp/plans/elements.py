@@ -30,6 +30,7 @@ from kamp.plans.models import (
     SwotEntry,
 )
 from kamp.plans.service import plan_for_edit, workspace_member
+from kamp.text import clean_text
 
 E = TypeVar("E", bound=WorkspaceElement)
 MAX_MEASURES = 20  # per objective: the plan page shows them all, so the list stays bounded
@@ -122,17 +123,6 @@ async def contingency_by_plan(
 
 
 # --- validation -----------------------------------------------------------------------------
-
-
-def clean_text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if required and not value:
-        raise UserError(field, "This field is required.", ErrorCode.REQUIRED)
-    if len(value) > limit:
-        raise UserError(field, f"Use at most {limit} characters.", ErrorCode.INVALID)
-    return value
 
 
 def clean_amount(

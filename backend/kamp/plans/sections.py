@@ -17,7 +17,6 @@ from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
 from kamp.plans.elements import (
     DEFAULT_VISIBILITY,
     clean_amount,
-    clean_text,
     editable,
     get_elements,
     plan_of_measure,
@@ -34,6 +33,7 @@ from kamp.plans.models import (
     TeamKind,
 )
 from kamp.plans.service import get_plans, plan_for_edit
+from kamp.text import clean_text
 
 
 async def create_swot_entry(

@@ -32,23 +32,13 @@ from kamp.relationships.service import (
     get_contacts,
     get_relationships,
 )
+from kamp.text import clean_text
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def _text(value: str | None, field: str, limit: int, *, required: bool = False) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if required and not value:
-        raise UserError(field, "This field is required.", ErrorCode.REQUIRED)
-    if len(value) > limit:
-        raise UserError(field, f"Use at most {limit} characters.", ErrorCode.INVALID)
-    return value
-
-
 def _email(value: str | None) -> str | None:
-    value = _text(value, "email", 320)
+    value = clean_text(value, "email", 320)
     if value and not _EMAIL.match(value):
         raise UserError("email", "Enter an email address.", ErrorCode.INVALID)
     return value
@@ -217,8 +207,8 @@ async def create_contact(
     _check_stance_rights(principal, workspace_id, stance, stance_visibility, Visibility.INTERNAL)
     row = Contact(
         workspace_id=workspace_id,
-        name=_text(name, "name", 200, required=True),
-        title=_text(title, "title", 200),
+        name=clean_text(name, "name", 200, required=True),
+        title=clean_text(title, "title", 200),
         email=_email(email),
         buying_role=buying_role,
         influence=_scale(influence, "influence"),
@@ -262,8 +252,8 @@ async def update_contact(
     if row.version != version:
         raise Conflict(row)
     values = {
-        "name": _text(name, "name", 200, required=True),
-        "title": _text(title, "title", 200),
+        "name": clean_text(name, "name", 200, required=True),
+        "title": clean_text(title, "title", 200),
         "email": _email(email),
         "buying_role": buying_role,
         "influence": _scale(influence, "influence"),
@@ -399,7 +389,7 @@ async def create_relationship(
         supplier_user_id=await _supplier_member(session, contact.workspace_id, supplier_user_id),
         strength=_scale(strength, "strength"),
         last_interaction=_interaction(last_interaction),
-        notes=_text(notes, "notes", 2000),
+        notes=clean_text(notes, "notes", 2000),
         visibility=chosen,
     )
     duplicate = await session.scalar(
@@ -451,7 +441,7 @@ async def update_relationship(
     if visibility is not None and visibility != row.visibility:
         require(principal, row.workspace_id, Permission.VISIBILITY_MANAGE)
         _shareable(await _visible_contact(session, principal, row.contact_id), visibility)
-    values = {"strength": _scale(strength, "strength"), "notes": _text(notes, "notes", 2000)}
+    values = {"strength": _scale(strength, "strength"), "notes": clean_text(notes, "notes", 2000)}
     extra: dict[str, tuple[Any, bool]] = {}
     if not isinstance(last_interaction, Keep):
         extra["last_interaction"] = (_interaction(last_interaction), False)

@@ -26,6 +26,7 @@ from kamp.auth.policy import Permission, org_permissions, require_org
 from kamp.auth.principal import Principal
 from kamp.auth.service import normalize_email
 from kamp.errors import Conflict, ErrorCode, UserError
+from kamp.text import clean_text
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -47,18 +48,9 @@ class Refusal(StrEnum):
 # --- configuration --------------------------------------------------------------------------
 
 
-def _text(value: str, field: str, limit: int) -> str:
-    value = value.strip()
-    if not value:
-        raise UserError(field, "This field is required.", ErrorCode.REQUIRED)
-    if len(value) > limit:
-        raise UserError(field, f"Use at most {limit} characters.", ErrorCode.INVALID)
-    return value
-
-
 def _issuer(value: str, *, allow_http_loopback: bool) -> str:
     """Kept exactly as entered (issuers compare as exact strings, trailing slash included)."""
-    value = _text(value, "issuer", 500)
+    value = clean_text(value, "issuer", 500, required=True)
     parts = urlsplit(value)
     host = (parts.hostname or "").lower()
     if parts.query or parts.fragment or not host or parts.username or parts.password:
@@ -183,7 +175,7 @@ async def configure_identity_provider(
         check_version(row, -1 if version is None else version)
     elif version is not None:
         raise Conflict(None, "This identity provider was removed; reload and start again.")
-    slug = _text(slug, "slug", 64).lower()
+    slug = clean_text(slug, "slug", 64, required=True).lower()
     if not SLUG.match(slug):
         raise UserError(
             "slug", "Use lowercase letters, digits and inner hyphens.", ErrorCode.INVALID
@@ -193,11 +185,11 @@ async def configure_identity_provider(
     )
     if owner is not None and owner != principal.organization_id:
         raise UserError("slug", "This name is taken.", ErrorCode.DUPLICATE)
-    display_name = _text(display_name, "displayName", 200)
+    display_name = clean_text(display_name, "displayName", 200, required=True)
     issuer = _issuer(issuer, allow_http_loopback=allow_http_loopback)
-    client_id = _text(client_id, "clientId", 255)
+    client_id = clean_text(client_id, "clientId", 255, required=True)
     if client_secret is not None:
-        client_secret = _text(client_secret, "clientSecret", 2000)
+        client_secret = clean_text(client_secret, "clientSecret", 2000, required=True)
     elif row is None:
         raise UserError("clientSecret", "This field is required.", ErrorCode.REQUIRED)
     domains = _domains(allowed_domains)
