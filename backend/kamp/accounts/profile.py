@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kamp.accounts.models import User
 from kamp.auth.principal import Principal
 from kamp.errors import Forbidden, NotFound
-from kamp.meetings.timezones import zone
 from kamp.text import clean_text
+from kamp.timezones import zone
 
 
 async def update_my_profile(

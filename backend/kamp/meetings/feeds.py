@@ -21,7 +21,7 @@ from kamp.auth.service import principal_for_user
 from kamp.auth.tokens import new_token, token_hash
 from kamp.coediting import access
 from kamp.errors import Forbidden
-from kamp.meetings import calendar, timezones
+from kamp.meetings import calendar, recurrence
 from kamp.meetings.models import CalendarFeed, Meeting, MeetingSeries
 
 FEED_PAST = timedelta(days=90)
@@ -140,7 +140,7 @@ async def _series_ahead(
     for row in series:
         tz = ZoneInfo(row.time_zone)
         after = max(since, latest[row.id] + timedelta(seconds=1)) if row.id in latest else since
-        rule = timezones.parse_rule(row.rrule, row.starts_on, row.local_start_time)
+        rule = recurrence.parse_rule(row.rrule, row.starts_on, row.local_start_time)
         first = next(rule.xafter(after.astimezone(tz).replace(tzinfo=None), inc=True), None)
         if first is None:
             continue  # the rule has ended

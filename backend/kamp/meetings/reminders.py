@@ -13,9 +13,9 @@ from kamp import clock
 from kamp.accounts.models import Membership, Side, User
 from kamp.coediting.models import Visibility
 from kamp.meetings.models import AgendaItem, Meeting, MeetingAttendee, MeetingStatus
-from kamp.meetings.timezones import to_local
 from kamp.notifications.service import notify
 from kamp.settings import Settings
+from kamp.timezones import to_local
 
 MAX_MEETINGS_PER_RUN = 500
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp import clock
+from kamp import clock, timezones
 from kamp.accounts.models import Membership, User
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
@@ -18,7 +18,7 @@ from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
 from kamp.history.service import add_records
-from kamp.meetings import invitations, timezones
+from kamp.meetings import invitations, recurrence
 from kamp.meetings.models import (
     Meeting,
     MeetingAttendee,
@@ -156,7 +156,7 @@ async def create_series(
 ) -> MeetingSeries:
     require(principal, workspace_id, Permission.PLAN_SUBMIT)
     timezones.zone(time_zone)
-    timezones.parse_rule(rrule, starts_on, local_start_time)
+    recurrence.parse_rule(rrule, starts_on, local_start_time)
     row = MeetingSeries(
         workspace_id=workspace_id,
         title=clean_text(title, "title", 200, required=True),
@@ -196,7 +196,7 @@ async def update_series(
         local_start_time = local_start_time.replace(tzinfo=None)
     if rrule is not None or local_start_time is not None:
         rrule = (rrule or row.rrule).strip().upper()
-        timezones.parse_rule(rrule, row.starts_on, local_start_time or row.local_start_time)
+        recurrence.parse_rule(rrule, row.starts_on, local_start_time or row.local_start_time)
     await writes.update(
         session,
         principal=principal,
@@ -215,8 +215,8 @@ async def update_series(
 
 
 def series_occurrences(row: MeetingSeries, start: datetime, end: datetime) -> list[datetime]:
-    rule = timezones.parse_rule(row.rrule, row.starts_on, row.local_start_time)
-    return timezones.occurrences(rule, row.time_zone, start, end)
+    rule = recurrence.parse_rule(row.rrule, row.starts_on, row.local_start_time)
+    return recurrence.occurrences(rule, row.time_zone, start, end)
 
 
 # --- meetings -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from kamp import clock
+from kamp import clock, timezones
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
 from kamp.auth.policy import Permission, can
@@ -17,7 +17,7 @@ from kamp.forecasts.types import Forecast
 from kamp.graphql.context import Info
 from kamp.graphql.elements import WorkspaceElementNode
 from kamp.graphql.relay import node_loader, register_node, to_global_id
-from kamp.meetings import agenda, loaders, models, service, timezones
+from kamp.meetings import agenda, loaders, models, recurrence, service
 from kamp.pipeline import service as pipeline
 from kamp.pipeline.types import OpportunityNode
 
@@ -87,7 +87,7 @@ class MeetingSeriesNode(WorkspaceElementNode):
         return f"{info.context.settings.base_url}/calendar/series/{self.id}.ics"
 
     @strawberry.field(
-        description=f"Start times (UTC) in [from, to), at most {timezones.MAX_OCCURRENCES}."
+        description=f"Start times (UTC) in [from, to), at most {recurrence.MAX_OCCURRENCES}."
     )
     def occurrences(
         self,

@@ -1,35 +1,20 @@
-"""Time zones and recurrence: meetings are stored in UTC with the IANA zone they were planned
-in; a series' RRULE is evaluated in local time, so 09:00 stays 09:00 across DST changes."""
+"""Recurrence: a series' RRULE is evaluated in the local time of its IANA zone, so 09:00 stays
+09:00 across DST changes; occurrences are returned in UTC."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
 from kamp.errors import ErrorCode, UserError
+from kamp.timezones import zone
 
 MAX_OCCURRENCES = 100
 MAX_RANGE = timedelta(days=800)
 # Sub-daily rules would make an occurrence list explode; a team meets at most daily.
 FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
-
-
-def zone(name: str, field: str = "timeZone") -> ZoneInfo:
-    """The IANA zone called `name`; INVALID otherwise."""
-    try:
-        if not name or len(name) > 64 or name.startswith(("/", ".")):
-            raise ValueError(name)
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise UserError(
-            field, "Use an IANA time zone such as Europe/Paris.", ErrorCode.INVALID
-        ) from exc
-
-
-def to_local(moment: datetime, name: str) -> datetime:
-    return moment.astimezone(zone(name))
 
 
 def parse_rule(text: str, starts_on: date, local_start: time) -> rrule:
