@@ -27,9 +27,6 @@ class Clock:
         self._travel.start()
         return to
 
-    def forward(self, by: timedelta) -> datetime:
-        return self.travel(kamp_clock.now() + by)
-
     def stop(self) -> None:
         if self._travel is not None:
             self._travel.stop()

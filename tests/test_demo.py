@@ -4,6 +4,7 @@ action items are due soon and one is overdue, and the pipeline spreads over the 
 
 from __future__ import annotations
 
+from calendar import isleap
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -23,16 +24,10 @@ from tests.clock import days_from_today
 
 
 def _next_leap_day(today: date) -> date:
-    year = today.year
-    while True:
-        try:
-            day = date(year, 2, 29)
-        except ValueError:
-            year += 1
-            continue
-        if day > today:
-            return day
-        year += 1
+    year = next(
+        y for y in range(today.year, today.year + 9) if isleap(y) and date(y, 2, 29) > today
+    )
+    return date(year, 2, 29)
 
 
 # Days that trip date arithmetic, all found from today: the turn of the year on both sides,

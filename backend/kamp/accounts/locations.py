@@ -142,8 +142,8 @@ async def update_location(
         location,
         {
             "name": name,
-            "code": clean_text(code, "code", 50) if code is not None else None,
-            "city": clean_text(city, "city", 120) if city is not None else None,
+            "code": clean_text(code, "code", 50),
+            "city": clean_text(city, "city", 120),
             "country": clean_text(country, "country", 2).upper() if country is not None else None,
         },
     )

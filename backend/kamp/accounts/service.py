@@ -259,10 +259,7 @@ async def update_key_account(
     if kam_id is not None and not is_admin:
         raise Forbidden("Only a supplier admin can hand an account to another KAM.")
     check_version(key_account, version)
-    shared = changed_fields(
-        key_account,
-        {"name": clean_text(name, "name", 200, required=True)},
-    )
+    shared = changed_fields(key_account, {"name": clean_text(name, "name", 200, required=True)})
     profile = _check_profile(profile or {})
     shared += changed_fields(key_account, {"industry": profile.pop("industry", None)})
     tier = await _check_tier(session, key_account.supplier_id, tier)

@@ -3,7 +3,7 @@ the KAM hears of items still open a while after it. Each notice happens once per
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,13 +19,9 @@ OPEN = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED)
 MAX_ITEMS_PER_RUN = 2000
 
 
-def _today() -> date:
-    return clock.today()
-
-
 async def remind_due_soon(session: AsyncSession, *, settings: Settings) -> int:
     """Remind each owner of their open items due from today to `due_soon_days` ahead."""
-    today = _today()
+    today = clock.today()
     rows = await session.execute(
         select(ActionItem, Membership.role)
         .join(
@@ -66,7 +62,7 @@ async def remind_due_soon(session: AsyncSession, *, settings: Settings) -> int:
 
 async def escalate_overdue(session: AsyncSession, *, settings: Settings) -> int:
     """Tell the KAM of each item still open `escalation_delay_days` after its due date."""
-    cutoff = _today() - timedelta(days=settings.escalation_delay_days)
+    cutoff = clock.today() - timedelta(days=settings.escalation_delay_days)
     rows = await session.execute(
         select(ActionItem, KeyAccount.kam_id)
         .join(Workspace, Workspace.id == ActionItem.workspace_id)
@@ -77,7 +73,7 @@ async def escalate_overdue(session: AsyncSession, *, settings: Settings) -> int:
     )
     sent = 0
     for item, kam_id in rows.all():
-        days = (_today() - item.due_date).days  # type: ignore[operator]
+        days = (clock.today() - item.due_date).days  # type: ignore[operator]
         sent += len(
             await notify(
                 session,
