@@ -43,6 +43,7 @@ test: setup frontend chromium oidc faketime
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen lint-imports
+	$(NPM) run lint --prefix frontend
 	$(NPM) test --prefix frontend
 	KAMP_CHROMIUM=$(CHROMIUM) $(PYTEST)
 	$(MAKE) --no-print-directory test-clock
@@ -67,6 +68,8 @@ tour:
 lint: setup
 	$(UV) run --frozen ruff check . && $(UV) run --frozen ruff format --check .
 	$(UV) run --frozen lint-imports
+	@test -d frontend/node_modules || $(NPM) ci --prefix frontend --silent
+	$(NPM) run lint --prefix frontend
 
 format: setup
 	$(UV) run --frozen ruff format . && $(UV) run --frozen ruff check --fix .

@@ -1,6 +1,6 @@
 // Live co-editing: a workspace's committed changes arrive over the subscription and the page
 // refetches what it shows; who else has the page open comes from the presence subscription.
-import { useEffect, useRef } from "react";
+import { useEffect, useEffectEvent } from "react";
 import { useSubscription } from "urql";
 
 import { graphql } from "../gql";
@@ -33,17 +33,16 @@ export type LiveEvent = { kind: string; nodeId: string; actor?: { id: string } |
 /** Calls `onChange` for every change in the workspace (debounced a little: a save often
  * touches several rows). */
 export function useWorkspaceEvents(workspaceId: string, onChange: (event: LiveEvent) => void) {
-  const latest = useRef(onChange);
-  latest.current = onChange;
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  // The latest `onChange` is called, without re-running the effect when the page passes a new one.
+  const changed = useEffectEvent(onChange);
   const [result] = useSubscription({ query: EVENTS, variables: { workspaceId } });
   const event = result.data?.workspaceEvents;
   useEffect(() => {
     if (!event) return;
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => latest.current(event), 150);
+    // A newer event (or leaving the page) cancels the pending call.
+    const timer = setTimeout(() => changed(event), 150);
+    return () => clearTimeout(timer);
   }, [event]);
-  useEffect(() => () => clearTimeout(timer.current), []);
 }
 
 function initials(name: string): string {

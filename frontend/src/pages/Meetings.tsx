@@ -7,6 +7,7 @@ import { useMutation, useQuery } from "urql";
 import { formatDateTime, globalId, humanize } from "../api/ids";
 import { ErrorMessage, FieldErrors, mutationErrors, InternalBadge, Loading, type UserError } from "../components/status";
 import { graphql } from "../gql";
+import { useNow } from "../live/clock";
 import { useWorkspaceEvents } from "../live/live";
 import { useViewer } from "../live/viewer";
 
@@ -156,12 +157,12 @@ function Schedule({ ws, onDone }: { ws: string; onDone: () => void }) {
 export function Meetings() {
   const ws = globalId("Workspace", useParams().workspaceId ?? "");
   const [result, reexecute] = useQuery({ query: MEETINGS, variables: { ws } });
+  const now = useNow();
   const refresh = () => reexecute({ requestPolicy: "network-only" });
   useWorkspaceEvents(ws, refresh);
   if (result.fetching && !result.data) return <Loading what="meetings" />;
   if (result.error) return <ErrorMessage error={result.error} retry={refresh} />;
   const all = [...(result.data?.meetings.nodes ?? [])].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
-  const now = Date.now();
   const upcoming = all.filter((m) => Date.parse(m.startsAt) >= now);
   const past = all.filter((m) => Date.parse(m.startsAt) < now).reverse();
   const node = result.data?.node;

@@ -6,6 +6,7 @@ import { useQuery } from "urql";
 import { formatDateTime, globalId, humanize } from "../api/ids";
 import { ErrorMessage, InternalBadge, Loading } from "../components/status";
 import { graphql } from "../gql";
+import { useNow } from "../live/clock";
 import { useWorkspaceEvents, Viewers } from "../live/live";
 import { useViewer } from "../live/viewer";
 
@@ -84,14 +85,14 @@ const CLOSED = ["DONE", "CANCELLED"];
 export function WorkspaceHome() {
   const ws = globalId("Workspace", useParams().workspaceId ?? "");
   const viewer = useViewer();
-  const [result, reexecute] = useQuery({ query: HOME, variables: { ws, year: new Date().getFullYear() } });
+  const now = useNow();
+  const [result, reexecute] = useQuery({ query: HOME, variables: { ws, year: new Date(now).getFullYear() } });
   useWorkspaceEvents(ws, () => reexecute({ requestPolicy: "network-only" }));
   if (result.fetching && !result.data) return <Loading what="the workspace" />;
   if (result.error) return <ErrorMessage error={result.error} retry={() => reexecute()} />;
   const data = result.data!;
   if (!data.node || !("name" in data.node)) return <ErrorMessage error="There is no such workspace." />;
   const plan = data.accountPlans.nodes[0];
-  const now = Date.now();
   const next = [...data.meetings.nodes]
     .filter((m) => Date.parse(m.startsAt) > now)
     .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt))

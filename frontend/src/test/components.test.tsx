@@ -1,12 +1,13 @@
-import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, fireEvent, render, renderHook, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router-dom";
 import { Provider, type Client } from "urql";
-import { fromValue, never } from "wonka";
+import { fromValue, makeSubject, never } from "wonka";
 
 import { globalId, humanize, formatNumber } from "../api/ids";
 import { ConflictDialog } from "../components/ConflictDialog";
 import { ErrorMessage, InternalBadge } from "../components/status";
+import { useWorkspaceEvents, type LiveEvent } from "../live/live";
 import { saveVersioned } from "../live/useConflict";
 import { ViewerContext, type Viewer } from "../live/viewer";
 import { ActionCard, canChange, type BoardItem } from "../pages/Actions";
@@ -171,6 +172,45 @@ describe("pages", () => {
     render(<ErrorMessage error={new Error("boom")} retry={retry} />);
     await userEvent.click(screen.getByRole("button", { name: "Try again" }));
     await waitFor(() => expect(retry).toHaveBeenCalled());
+  });
+});
+
+describe("live changes", () => {
+  afterEach(() => vi.useRealTimers());
+
+  function subscribed() {
+    const events = makeSubject<unknown>();
+    const client = { executeSubscription: () => events.source } as never;
+    const wrapper = ({ children }: { children: React.ReactNode }) => <Provider value={client}>{children}</Provider>;
+    const send = (nodeId: string) =>
+      act(() => events.next({ data: { workspaceEvents: { kind: "UPDATED", nodeId, fields: [], actor: null } }, stale: false, hasNext: true }));
+    return { wrapper, send };
+  }
+
+  it("calls the page's latest handler once for a burst of changes", async () => {
+    vi.useFakeTimers();
+    const { wrapper, send } = subscribed();
+    const first = vi.fn();
+    const latest = vi.fn<(event: LiveEvent) => void>();
+    const { rerender } = renderHook(({ onChange }) => useWorkspaceEvents("w1", onChange), { wrapper, initialProps: { onChange: first } });
+    send("a");
+    send("b");
+    rerender({ onChange: latest });
+    await act(() => vi.advanceTimersByTimeAsync(200));
+    expect(first).not.toHaveBeenCalled();
+    expect(latest).toHaveBeenCalledTimes(1);
+    expect(latest.mock.calls[0][0].nodeId).toBe("b");
+  });
+
+  it("forgets a pending change when the page is left", async () => {
+    vi.useFakeTimers();
+    const { wrapper, send } = subscribed();
+    const onChange = vi.fn();
+    const { unmount } = renderHook(() => useWorkspaceEvents("w1", onChange), { wrapper });
+    send("a");
+    unmount();
+    await act(() => vi.advanceTimersByTimeAsync(200));
+    expect(onChange).not.toHaveBeenCalled();
   });
 });
 
