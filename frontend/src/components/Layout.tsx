@@ -68,8 +68,7 @@ const MY_ZONE = graphql(`
     updateMyProfile(input: $input) {
       timeZone
       errors {
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

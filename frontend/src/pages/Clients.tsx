@@ -34,9 +34,7 @@ const REGISTER = graphql(`
       }
       clientSecret
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -51,9 +49,7 @@ const ROTATE = graphql(`
       }
       clientSecret
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -67,9 +63,7 @@ const REVOKE = graphql(`
         revokedAt
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

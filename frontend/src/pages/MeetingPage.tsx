@@ -111,9 +111,7 @@ const ADD_ITEM = graphql(`
         id
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -129,9 +127,7 @@ const UPDATE_ITEM = graphql(`
         title
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -145,9 +141,7 @@ const MOVE_ITEM = graphql(`
         position
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -160,9 +154,7 @@ const DECIDE = graphql(`
         id
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -176,9 +168,7 @@ const PUBLISH = graphql(`
         status
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -191,9 +181,7 @@ const CREATE_ACTION = graphql(`
         id
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

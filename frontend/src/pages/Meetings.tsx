@@ -43,9 +43,7 @@ const CREATE_MEETING = graphql(`
         id
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -58,9 +56,7 @@ const CREATE_SERIES = graphql(`
         id
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -73,9 +69,7 @@ const SCHEDULE_SERIES = graphql(`
         id
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

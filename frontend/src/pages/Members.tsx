@@ -50,9 +50,7 @@ const INVITE = graphql(`
         email
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -66,9 +64,7 @@ const REVOKE = graphql(`
         revoked
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -30,8 +30,7 @@ const MARK = graphql(`
         read
       }
       errors {
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -25,9 +25,7 @@ const UPDATE = graphql(`
         displayName
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -38,8 +36,7 @@ const CREATE_FEED = graphql(`
     createCalendarFeed {
       url
       errors {
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -50,8 +47,7 @@ const REVOKE_FEED = graphql(`
     revokeCalendarFeed {
       revoked
       errors {
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

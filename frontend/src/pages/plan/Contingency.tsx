@@ -19,9 +19,7 @@ const SET_CONTINGENCY = graphql(`
         revenueAtRisk
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -15,9 +15,7 @@ const CREATE_INITIATIVE = graphql(`
         id
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -20,9 +20,7 @@ const UPDATE_OBJECTIVE = graphql(`
         status
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -35,9 +33,7 @@ const CREATE_OBJECTIVE = graphql(`
         id
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -52,9 +48,7 @@ const UPDATE_MEASURE = graphql(`
         current
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

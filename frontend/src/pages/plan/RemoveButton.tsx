@@ -9,9 +9,7 @@ const DELETE_ELEMENT = graphql(`
     deletePlanElement(input: $input) {
       deletedId
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

@@ -15,9 +15,7 @@ const CREATE_SWOT = graphql(`
         id
       }
       errors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
