@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kamp.auth.oauth.keys import KeyRingCache
 from kamp.auth.ratelimit import RateLimiter
+from kamp.coediting.events import take_recorded
 from kamp.jobs.queue import JobQueue, dispatch
 from kamp.realtime.broker import Broker, publish_all
-from kamp.realtime.events import take_recorded
 from kamp.settings import Settings
 
 

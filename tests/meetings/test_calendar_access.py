@@ -48,7 +48,7 @@ async def test_bearer_token_reads_a_meeting_file_with_a_read_scope(
     _, meeting, internal = qbr
     path = f"/calendar/meetings/{meeting['id']}.ics"
     kam_email = world.a.email(Role.KAM)
-    reader = await _token(runtime, world, clients, client, kam_email, "plans:read")
+    reader = await _token(runtime, world, clients, client, kam_email, "meetings:read")
     response = await client.get(path, headers=_bearer(reader))
     assert response.status_code == 200
     [event] = _events(response.text)
@@ -60,7 +60,7 @@ async def test_bearer_token_reads_a_meeting_file_with_a_read_scope(
     assert (await client.get(path, headers=_bearer(narrow))).status_code == 404
     # The buyer's token never reaches the supplier's internal meeting.
     buyer_email = world.a.email(Role.CUSTOMER_BUYER)
-    buyer = await _token(runtime, world, clients, client, buyer_email, "plans:read")
+    buyer = await _token(runtime, world, clients, client, buyer_email, "meetings:read")
     assert (await client.get(path, headers=_bearer(buyer))).status_code == 200
     assert (await client.get(internal_path, headers=_bearer(buyer))).status_code == 404
     garbage = {"Authorization": "Bearer not-a-token"}

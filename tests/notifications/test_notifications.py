@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from kamp.accounts.models import Role
 from kamp.auth.oauth.clients import ClientKind
+from kamp.coediting.events import take_recorded
 from kamp.mail.models import OutboxMessage
 from kamp.notifications import service
 from kamp.notifications.models import Notification
-from kamp.realtime.events import take_recorded
 from tests.auth.oauth_support import bearer_gql, make_client, token_request
 from tests.realtime.support import next_message, serve, subscription
 from tests.support import error_codes, gid, gql, snapshot

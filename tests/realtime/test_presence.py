@@ -9,8 +9,8 @@ import uuid
 from redis.asyncio import Redis
 
 from kamp.accounts.models import Role
+from kamp.coediting.events import Event
 from kamp.realtime.broker import MemoryBroker, RedisBroker
-from kamp.realtime.events import Event
 from tests.conftest import REDIS_URL
 from tests.meetings.support import new_meeting
 from tests.realtime.support import next_message, serve, subscription

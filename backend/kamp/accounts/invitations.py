@@ -16,10 +16,10 @@ from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
 from kamp.auth.service import normalize_email
 from kamp.auth.tokens import new_token, token_hash
+from kamp.coediting import access, writes
 from kamp.errors import ErrorCode, NotFound, UserError
 from kamp.mail.service import queue_mail
 from kamp.pagination import Page, PageArgs, keyset_page
-from kamp.realtime.events import record_change
 
 
 def _valid_email(email: str) -> str:
@@ -150,14 +150,7 @@ def _record_internal(
     session: AsyncSession, invitation: Invitation, action: str, actor_id: uuid.UUID | None
 ) -> None:
     """Pending invitations are the supplier's business until they are accepted."""
-    record_change(
-        session,
-        workspace_id=invitation.workspace_id,
-        node=invitation,
-        action=action,
-        actor_id=actor_id,
-        internal=True,
-    )
+    writes.trace(session, actor_id=actor_id, row=invitation, action=action, internal=True)
 
 
 @dataclass(frozen=True)
@@ -235,16 +228,15 @@ async def accept_invitation(
         )
     )
     if already is None:
-        membership = Membership(workspace_id=workspace.id, user_id=user.id, role=invitation.role)
-        session.add(membership)
-        await session.flush()
-        record_change(
+        await writes.create(
             session,
-            workspace_id=workspace.id,
-            node=membership,
-            action="created",
+            principal=None,
             actor_id=user.id,
+            row=Membership(workspace_id=workspace.id, user_id=user.id, role=invitation.role),
         )
     invitation.accepted_at = clock.now()
     await session.flush()
     return user
+
+
+access.reader("Invitation", get_invitations)

@@ -9,12 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.accounts.models import Location, LocationKind
-from kamp.accounts.service import check_version, flush_versioned, record_shared
 from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
+from kamp.coediting import access, writes
 from kamp.errors import ErrorCode, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
-from kamp.realtime.events import changed_fields
 from kamp.text import clean_text
 
 # The kind a location's parent must have; a headquarters has none.
@@ -105,10 +104,7 @@ async def create_location(
         city=clean_text(city, "city", 120),
         country=country,
     )
-    session.add(location)
-    await session.flush()
-    record_shared(session, principal, location.workspace_id, location, "created")
-    return location
+    return await writes.create(session, principal=principal, row=location)
 
 
 async def _writable(
@@ -135,20 +131,20 @@ async def update_location(
     country: str | None = None,
 ) -> Location:
     location = await _writable(session, principal, location_id)
-    check_version(location, version)
     if name is not None and not (name := clean_text(name, "name", 200)):
         raise UserError("name", "This field is required.", ErrorCode.REQUIRED)
-    fields = changed_fields(
-        location,
-        {
+    await writes.update(
+        session,
+        principal=principal,
+        row=location,
+        version=version,
+        values={
             "name": name,
             "code": clean_text(code, "code", 50),
             "city": clean_text(city, "city", 120),
             "country": clean_text(country, "country", 2).upper() if country is not None else None,
         },
     )
-    await flush_versioned(session, location)
-    record_shared(session, principal, location.workspace_id, location, "updated", fields)
     return location
 
 
@@ -159,7 +155,8 @@ async def delete_location(
     child = await session.scalar(select(Location.id).where(Location.parent_id == location_id))
     if child is not None:
         raise UserError("id", "Remove or move the sites under it first.", ErrorCode.INVALID)
-    await session.delete(location)
-    await session.flush()
-    record_shared(session, principal, location.workspace_id, location, "deleted")
+    await writes.delete(session, principal=principal, row=location)
     return location_id
+
+
+access.reader("Location", get_locations)

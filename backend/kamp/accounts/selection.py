@@ -22,9 +22,10 @@ from kamp.accounts.models import (
     TierDefinition,
     Workspace,
 )
-from kamp.accounts.service import can_read_internal, check_version, get_key_accounts
+from kamp.accounts.service import can_read_internal, get_key_accounts
 from kamp.auth.policy import Permission, org_permissions, scopes_allow
 from kamp.auth.principal import Principal
+from kamp.coediting import writes
 from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
 
@@ -264,7 +265,7 @@ async def update_criterion(
     description: str | None = None,
 ) -> SelectionCriterion:
     criterion = await _own_criterion(session, principal, criterion_id)
-    check_version(criterion, version)
+    writes.check_version(criterion, version)
     if name is not None:
         name = _name(name, "name", 200)
         # Checked here: the unique constraint would only fail at flush, as an unexpected error.

@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from kamp.accounts.models import (
     KeyAccount,
@@ -29,9 +28,9 @@ from kamp.accounts.models import (
 )
 from kamp.auth.policy import Permission, can, org_permissions, require, require_org
 from kamp.auth.principal import Principal
-from kamp.errors import Conflict, ErrorCode, Forbidden, NotFound, UserError
+from kamp.coediting import access, writes
+from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
-from kamp.realtime.events import changed_fields, record_change
 from kamp.text import clean_text
 
 # --- visibility filters -------------------------------------------------------------------
@@ -163,20 +162,6 @@ async def count_memberships(
 # --- writes ---------------------------------------------------------------------------------
 
 
-def check_version(row: Any, version: int) -> None:
-    if row.version != version:
-        raise Conflict(row)
-
-
-async def flush_versioned(session: AsyncSession, row: Any) -> None:
-    """Flush an update; a concurrent writer that got there first turns into CONFLICT."""
-    try:
-        await session.flush()
-    except StaleDataError as exc:
-        # The request rolls back on any user error; the caller reloads to see the winner.
-        raise Conflict(None) from exc
-
-
 async def _supplier_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID) -> User:
     user = await session.get(User, user_id)
     if user is None or user.organization_id != principal.organization_id:
@@ -218,11 +203,20 @@ async def create_key_account(
     )
     session.add(key_account)
     await session.flush()
-    workspace = Workspace(key_account_id=key_account.id, name=account_name)
-    session.add(workspace)
-    await session.flush()
-    session.add(Membership(workspace_id=workspace.id, user_id=kam.id, role=Role.KAM))
-    await session.flush()
+    workspace = Workspace(id=uuid.uuid4(), key_account_id=key_account.id, name=account_name)
+    await writes.create(session, principal=principal, row=workspace, workspace_id=workspace.id)
+    writes.trace(
+        session,
+        actor_id=principal.user_id,
+        row=key_account,
+        action="created",
+        workspace_id=workspace.id,
+    )
+    await writes.create(
+        session,
+        principal=principal,
+        row=Membership(workspace_id=workspace.id, user_id=kam.id, role=Role.KAM),
+    )
     return key_account
 
 
@@ -258,10 +252,8 @@ async def update_key_account(
         require(principal, workspace.id, Permission.ACCOUNT_MANAGE)
     if kam_id is not None and not is_admin:
         raise Forbidden("Only a supplier admin can hand an account to another KAM.")
-    check_version(key_account, version)
-    shared = changed_fields(key_account, {"name": clean_text(name, "name", 200, required=True)})
+    writes.check_version(key_account, version)
     profile = _check_profile(profile or {})
-    shared += changed_fields(key_account, {"industry": profile.pop("industry", None)})
     tier = await _check_tier(session, key_account.supplier_id, tier)
     if tier is not None and tier != key_account.tier:
         # A tier set by hand belongs to the score history as much as a computed one.
@@ -275,29 +267,38 @@ async def update_key_account(
                 actor_id=principal.user_id,
             )
         )
-    internal = changed_fields(key_account, {"tier": tier, "status": status, **profile})
+    values: dict[str, Any] = {
+        "name": clean_text(name, "name", 200, required=True),
+        "tier": tier,
+        "status": status,
+        **profile,
+    }
     if kam_id is not None and kam_id != key_account.kam_id:
         kam = await _supplier_user(session, principal, kam_id)
-        await _hand_over(session, workspace=workspace, old_kam_id=key_account.kam_id, kam=kam)
-        key_account.kam_id = kam.id
-        shared.append("kam")
-    await flush_versioned(session, key_account)
-    for fields, is_internal in ((shared, False), (internal, True)):
-        if fields:
-            record_change(
-                session,
-                workspace_id=workspace.id,
-                node=key_account,
-                action="updated",
-                actor_id=principal.user_id,
-                fields=fields,
-                internal=is_internal,
-            )
+        await _hand_over(
+            session, principal, workspace=workspace, old_kam_id=key_account.kam_id, kam=kam
+        )
+        values["kam_id"] = kam.id
+    # The customer shares the name, industry and KAM; the rest is the supplier's own view.
+    await writes.update(
+        session,
+        principal=principal,
+        row=key_account,
+        version=version,
+        values=values,
+        workspace_id=workspace.id,
+        internal_fields={"tier", "status", *profile} - {"industry"},
+    )
     return key_account
 
 
 async def _hand_over(
-    session: AsyncSession, *, workspace: Workspace, old_kam_id: uuid.UUID, kam: User
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    workspace: Workspace,
+    old_kam_id: uuid.UUID,
+    kam: User,
 ) -> None:
     """The accountable KAM changes: the old one stays on the team as a supplier member."""
     memberships = {
@@ -309,12 +310,24 @@ async def _hand_over(
             )
         )
     }
-    if (old := memberships.get(old_kam_id)) is not None:
-        old.role = Role.SUPPLIER_MEMBER
-    if (new := memberships.get(kam.id)) is not None:
-        new.role = Role.KAM
-    else:
-        session.add(Membership(workspace_id=workspace.id, user_id=kam.id, role=Role.KAM))
+    for membership, role in (
+        (memberships.get(old_kam_id), Role.SUPPLIER_MEMBER),
+        (memberships.get(kam.id), Role.KAM),
+    ):
+        if membership is not None:
+            await writes.update(
+                session,
+                principal=principal,
+                row=membership,
+                version=membership.version,
+                values={"role": role},
+            )
+    if kam.id not in memberships:
+        await writes.create(
+            session,
+            principal=principal,
+            row=Membership(workspace_id=workspace.id, user_id=kam.id, role=Role.KAM),
+        )
 
 
 async def update_workspace(
@@ -330,18 +343,16 @@ async def update_workspace(
     workspace = await session.get(Workspace, workspace_id)
     if workspace is None:
         raise NotFound()
-    check_version(workspace, version)
     if description is not None and len(description) > 2000:
         raise UserError("description", "Use at most 2000 characters.", ErrorCode.INVALID)
-    fields = changed_fields(
-        workspace,
-        {
-            "name": clean_text(name, "name", 200, required=True),
-            "description": description,
-        },
+    await writes.update(
+        session,
+        principal=principal,
+        row=workspace,
+        version=version,
+        values={"name": clean_text(name, "name", 200, required=True), "description": description},
+        workspace_id=workspace.id,
     )
-    await flush_versioned(session, workspace)
-    record_shared(session, principal, workspace.id, workspace, "updated", fields)
     return workspace
 
 
@@ -367,18 +378,20 @@ async def update_membership(
     title: str | None = None,
 ) -> Membership:
     membership = await _membership_for_manage(session, principal, membership_id)
-    check_version(membership, version)
+    writes.check_version(membership, version)
     if role is not None and role != membership.role:
         if Role.KAM in (role, membership.role):
             raise UserError(
                 "role", "The KAM changes through the key account's owner.", ErrorCode.INVALID
             )
         await _check_role_side(session, user_id=membership.user_id, role=role)
-    fields = changed_fields(
-        membership, {"role": role, "title": title.strip()[:200] if title is not None else None}
+    await writes.update(
+        session,
+        principal=principal,
+        row=membership,
+        version=version,
+        values={"role": role, "title": title.strip()[:200] if title is not None else None},
     )
-    await flush_versioned(session, membership)
-    record_shared(session, principal, membership.workspace_id, membership, "updated", fields)
     return membership
 
 
@@ -388,29 +401,8 @@ async def remove_membership(
     membership = await _membership_for_manage(session, principal, membership_id)
     if membership.role == Role.KAM:
         raise UserError("id", "The accountable KAM cannot be removed.", ErrorCode.INVALID)
-    await session.delete(membership)
-    await session.flush()
-    record_shared(session, principal, membership.workspace_id, membership, "removed")
+    await writes.delete(session, principal=principal, row=membership, action="removed")
     return membership.id
-
-
-def record_shared(
-    session: AsyncSession,
-    principal: Principal,
-    workspace_id: uuid.UUID,
-    node: Any,
-    action: str,
-    fields: Sequence[str] = (),
-) -> None:
-    """A shared change event, published when the request commits."""
-    record_change(
-        session,
-        workspace_id=workspace_id,
-        node=node,
-        action=action,
-        actor_id=principal.user_id,
-        fields=fields,
-    )
 
 
 async def _check_role_side(session: AsyncSession, *, user_id: uuid.UUID, role: Role) -> None:
@@ -481,3 +473,10 @@ async def _lowest_tier(session: AsyncSession, supplier_id: uuid.UUID) -> str:
         .limit(1)
     )
     return lowest or Tier.KEY.value
+
+
+access.reader("Organization", get_organizations)
+access.reader("User", get_users)
+access.reader("KeyAccount", get_key_accounts)
+access.reader("Workspace", get_workspaces)
+access.reader("Membership", get_memberships)

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kamp.accounts.models import Membership, User
 from kamp.actions.models import ActionComment
 from kamp.actions.service import get_action_items
-from kamp.auth.policy import Permission, can
+from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility
-from kamp.errors import Forbidden, NotFound
+from kamp.errors import NotFound
 from kamp.notifications.service import notify
 from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.text import clean_text
@@ -31,10 +31,10 @@ def mentioned_emails(text: str) -> list[str]:
 
 
 async def _mentions(
-    session: AsyncSession, workspace_id: uuid.UUID, text: str, visibility: Visibility
+    session: AsyncSession, workspace_id: uuid.UUID, text: str, comment: ActionComment
 ) -> list[str]:
-    """The IDs of the members mentioned; on an INTERNAL comment, supplier members only (the
-    others could not read it)."""
+    """The IDs of the members mentioned who may read the comment (on an INTERNAL one, the
+    supplier's members only)."""
     emails = mentioned_emails(text)
     if not emails:
         return []
@@ -46,7 +46,7 @@ async def _mentions(
     return [
         str(user_id)
         for user_id, role in rows.all()
-        if visibility == Visibility.SHARED or role.side == "SUPPLIER"
+        if access.may_see(role, comment, permission=Permission.ACTIONS_READ)
     ]
 
 
@@ -56,7 +56,7 @@ async def get_comments(
     rows = await session.scalars(
         select(ActionComment).where(
             ActionComment.id.in_(ids),
-            access.visible(ActionComment, principal, Permission.PLAN_READ),
+            access.visible(ActionComment, principal, Permission.ACTIONS_READ),
         )
     )
     return {row.id: row for row in rows}
@@ -68,7 +68,7 @@ async def list_comments(
     """The comments of an item the caller has already loaded (so may see)."""
     stmt = select(ActionComment).where(
         ActionComment.action_item_id == action_item_id,
-        access.visible(ActionComment, principal, Permission.PLAN_READ),
+        access.visible(ActionComment, principal, Permission.ACTIONS_READ),
     )
     return await keyset_page(session, stmt, ActionComment, page)
 
@@ -89,11 +89,7 @@ async def add_comment(
     if item is None:
         raise NotFound()
     workspace_id = item.workspace_id
-    if not (
-        can(principal, workspace_id, Permission.PLAN_EDIT)
-        or can(principal, workspace_id, Permission.PLAN_COMMENT)
-    ):
-        raise Forbidden()
+    require(principal, workspace_id, Permission.ACTIONS_COMMENT)
     default = item.visibility
     chosen = access.initial_visibility(principal, workspace_id, visibility, default)
     if item.visibility == Visibility.INTERNAL:
@@ -104,9 +100,9 @@ async def add_comment(
         action_item_id=item.id,
         author_id=principal.user_id,
         text=body,
-        mentions=await _mentions(session, workspace_id, body, chosen),
         visibility=chosen,
     )
+    row.mentions = await _mentions(session, workspace_id, body, row)
     await writes.create(session, principal=principal, row=row)
     # Those mentioned hear of it (only readers of the comment were kept as mentions).
     await notify(
@@ -120,3 +116,6 @@ async def add_comment(
         dedupe_key=f"action.mentioned:{row.id}",
     )
     return row
+
+
+access.reader("ActionComment", get_comments)

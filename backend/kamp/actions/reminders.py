@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
-from kamp.accounts.models import KeyAccount, Membership, Side, Workspace
+from kamp.accounts.models import KeyAccount, Membership, Workspace
 from kamp.actions.models import ActionItem, ActionStatus
-from kamp.coediting.models import Visibility
+from kamp.auth.policy import Permission
+from kamp.coediting import access
 from kamp.notifications.service import notify
 from kamp.settings import Settings
 
@@ -40,7 +41,7 @@ async def remind_due_soon(session: AsyncSession, *, settings: Settings) -> int:
     sent = 0
     for item, role in rows.all():
         # Never tell a customer of an internal item (an owner who changed sides, say).
-        if item.visibility == Visibility.INTERNAL and role.side != Side.SUPPLIER:
+        if not access.may_see(role, item, permission=Permission.ACTIONS_READ):
             continue
         when = "today" if item.due_date == today else f"on {item.due_date:%A %d %B}"
         sent += len(

@@ -9,8 +9,8 @@ import strawberry
 from kamp.accounts.types import Side
 from kamp.actions import comments, service
 from kamp.actions.types import ActionCommentNode, ActionItemNode, ActionPriority, ActionStatus
+from kamp.coediting.types import Visibility
 from kamp.graphql.context import Info
-from kamp.graphql.elements import Visibility
 from kamp.graphql.errors import UserErrorType, mutate, service_mutation
 from kamp.graphql.relay import Connection, connection, decode_id, optional_id, query_id
 from kamp.pagination import PageArgs

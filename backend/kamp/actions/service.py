@@ -1,5 +1,5 @@
 """Action items: owned by a member of either side and followed up until done. Both sides
-co-edit them with PLAN_EDIT, except that a customer may change only the items it owns."""
+co-edit them with ACTIONS_EDIT, except that a customer may change only the items it owns."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ async def get_action_items(
 ) -> dict[uuid.UUID, ActionItem]:
     rows = await session.scalars(
         select(ActionItem).where(
-            ActionItem.id.in_(ids), access.visible(ActionItem, principal, Permission.PLAN_READ)
+            ActionItem.id.in_(ids), access.visible(ActionItem, principal, Permission.ACTIONS_READ)
         )
     )
     return {row.id: row for row in rows}
@@ -56,10 +56,10 @@ async def list_action_items(
     meeting_id: uuid.UUID | None = None,
 ) -> Page[ActionItem]:
     """The workspace's action items, filtered. Overdue: still open and due before today (UTC)."""
-    require(principal, workspace_id, Permission.PLAN_READ)
+    require(principal, workspace_id, Permission.ACTIONS_READ)
     stmt = select(ActionItem).where(
         ActionItem.workspace_id == workspace_id,
-        access.visible(ActionItem, principal, Permission.PLAN_READ),
+        access.visible(ActionItem, principal, Permission.ACTIONS_READ),
     )
     if mine:
         stmt = stmt.where(ActionItem.owner_id == principal.user_id)
@@ -92,7 +92,7 @@ async def _check_internal_owner(session: AsyncSession, row: ActionItem) -> None:
             Membership.workspace_id == row.workspace_id, Membership.user_id == row.owner_id
         )
     )
-    if role is not None and role.side == Side.CUSTOMER:
+    if role is not None and not access.may_see(role, row, permission=Permission.ACTIONS_READ):
         raise UserError(
             "ownerId", "An internal action item needs an owner at the supplier.", ErrorCode.INVALID
         )
@@ -170,7 +170,7 @@ async def create_action_item(
     objective_id: uuid.UUID | None = None,
     visibility: Visibility | None = None,
 ) -> ActionItem:
-    require(principal, workspace_id, Permission.PLAN_EDIT)
+    require(principal, workspace_id, Permission.ACTIONS_EDIT)
     row = ActionItem(
         workspace_id=workspace_id,
         title=clean_text(title, "title", 300, required=True),
@@ -200,11 +200,11 @@ async def create_action_item(
 async def editable_action_item(
     session: AsyncSession, principal: Principal, item_id: uuid.UUID
 ) -> ActionItem:
-    """An item the principal may change: PLAN_EDIT, and on the customer side only its own."""
+    """An item the principal may change: ACTIONS_EDIT, and on the customer side only its own."""
     row = (await get_action_items(session, principal=principal, ids=[item_id])).get(item_id)
     if row is None:
         raise NotFound()
-    require(principal, row.workspace_id, Permission.PLAN_EDIT)
+    require(principal, row.workspace_id, Permission.ACTIONS_EDIT)
     if principal.side == Side.CUSTOMER and row.owner_id != principal.user_id:
         raise Forbidden("Only the owner of this action item can change it.")
     return row
@@ -266,3 +266,6 @@ async def delete_action_item(
         raise Forbidden("Close the action item instead.")
     await writes.delete(session, principal=principal, row=row)
     return item_id
+
+
+access.reader("ActionItem", get_action_items)

@@ -10,8 +10,8 @@ import strawberry
 from kamp import clock
 from kamp.accounts.types import UserNode
 from kamp.actions import comments, loaders, models
+from kamp.coediting.types import WorkspaceElementNode
 from kamp.graphql.context import Info
-from kamp.graphql.elements import WorkspaceElementNode
 from kamp.graphql.relay import (
     Connection,
     connection,

@@ -35,6 +35,14 @@ class Permission(StrEnum):
     PIPELINE_EDIT = "pipeline:edit"
     FORECASTS_READ = "forecasts:read"
     FORECASTS_EDIT = "forecasts:edit"
+    MEETINGS_READ = "meetings:read"
+    # Agendas, notes and decisions, co-edited by both sides.
+    MEETINGS_EDIT = "meetings:edit"
+    # Scheduling, moving, cancelling a meeting and publishing its minutes: the KAM runs them.
+    MEETINGS_RUN = "meetings:run"
+    ACTIONS_READ = "actions:read"
+    ACTIONS_EDIT = "actions:edit"
+    ACTIONS_COMMENT = "actions:comment"
     # Organization-level: integrator clients, the organization's own identity provider, and
     # the supplier's key account selection criteria and tiers.
     CLIENTS_MANAGE = "clients:manage"
@@ -52,17 +60,22 @@ _READ = frozenset(
         P.RELATIONSHIPS_READ,
         P.PIPELINE_READ,
         P.FORECASTS_READ,
+        P.MEETINGS_READ,
+        P.ACTIONS_READ,
     }
 )
-_SUPPLIER_READ = _READ | {P.ACCOUNT_INTERNAL_READ, P.PLAN_COMMENT}
+_SUPPLIER_READ = _READ | {P.ACCOUNT_INTERNAL_READ, P.PLAN_COMMENT, P.ACTIONS_COMMENT}
+# What both sides co-edit: agendas and action items.
+_COWORK = {P.MEETINGS_EDIT, P.ACTIONS_EDIT, P.ACTIONS_COMMENT}
 # Co-editing what is shared: the plan's elements and the org chart of one's own company.
-_CUSTOMER_EDIT = {P.PLAN_EDIT, P.RELATIONSHIPS_EDIT}
+_CUSTOMER_EDIT = {P.PLAN_EDIT, P.RELATIONSHIPS_EDIT} | _COWORK
 _ORG_LEVEL = {P.CLIENTS_MANAGE, P.IDENTITY_MANAGE, P.SELECTION_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.KAM: frozenset(Permission) - _ORG_LEVEL,
     Role.SUPPLIER_MEMBER: _SUPPLIER_READ
-    | {P.LOCATIONS_WRITE, P.PLAN_EDIT, P.RELATIONSHIPS_EDIT, P.PIPELINE_EDIT, P.FORECASTS_EDIT},
+    | {P.LOCATIONS_WRITE, P.PLAN_EDIT, P.RELATIONSHIPS_EDIT, P.PIPELINE_EDIT, P.FORECASTS_EDIT}
+    | _COWORK,
     Role.SUPPLIER_EXECUTIVE: _SUPPLIER_READ | {P.PLAN_APPROVE},
     Role.MENTOR: _SUPPLIER_READ,
     # The customer keeps its own sites up to date; it never reads the supplier's view.
@@ -107,6 +120,10 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.FORECASTS_EDIT,
         }
     ),
+    "meetings:read": frozenset({P.WORKSPACE_READ, P.MEETINGS_READ, P.ACCOUNT_INTERNAL_READ}),
+    "meetings:write": frozenset({P.MEETINGS_EDIT, P.MEETINGS_RUN, P.VISIBILITY_MANAGE}),
+    "actions:read": frozenset({P.WORKSPACE_READ, P.ACTIONS_READ, P.ACCOUNT_INTERNAL_READ}),
+    "actions:write": frozenset({P.ACTIONS_EDIT, P.ACTIONS_COMMENT, P.VISIBILITY_MANAGE}),
 }
 
 # Organization-level abilities of organization admins, by side.

@@ -1,14 +1,20 @@
 """Who sees a workspace element: the visibility filter applied in SQL (a hidden row is never
-loaded), the same rule for one loaded row, and the visibility a new element gets."""
+loaded), the same rule for one loaded row, for a member a job writes to, and for an event; the
+visibility a new element gets; and which rows of each type a principal can load."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp.auth.policy import Permission, can, require
+from kamp.accounts.models import Role
+from kamp.auth.policy import ROLE_PERMISSIONS, Permission, can, require
 from kamp.auth.principal import Principal
+from kamp.coediting.events import Event
 from kamp.coediting.models import Visibility, WorkspaceElement
 
 
@@ -53,3 +59,65 @@ def initial_visibility(
         )
     require(principal, workspace_id, Permission.VISIBILITY_MANAGE)
     return asked
+
+
+class _Shown(Protocol):
+    visibility: Visibility
+
+
+def may_see(role: Role | None, *rows: _Shown, permission: Permission) -> bool:
+    """May a member with `role` see these rows (an element and its ancestors)? For jobs and
+    mail, which write to members without a request: the same role table as every request."""
+    granted = ROLE_PERMISSIONS.get(role, frozenset()) if role is not None else frozenset()
+    if permission not in granted:
+        return False
+    internal = any(row.visibility == Visibility.INTERNAL for row in rows)
+    return not internal or Permission.ACCOUNT_INTERNAL_READ in granted
+
+
+def may_receive(principal: Principal, event: Event) -> bool:
+    """May a subscriber hear of this change event of its workspace?"""
+    if not can(principal, event.workspace_id, Permission.WORKSPACE_READ):
+        return False
+    return not event.internal or can(
+        principal, event.workspace_id, Permission.ACCOUNT_INTERNAL_READ
+    )
+
+
+# --- which rows a principal can load, by type -------------------------------------------------
+
+Reader = Callable[..., Awaitable[Mapping[uuid.UUID, Any]]]
+_READERS: dict[str, Reader] = {}
+
+
+def reader(node_type: str, fetch: Reader) -> None:
+    """Register the use case that loads the rows of `node_type` a principal may see,
+    `fetch(session, principal=..., ids=[...]) -> {id: row}` (it leaves hidden ones out)."""
+    _READERS[node_type] = fetch
+
+
+async def loadable(
+    session: AsyncSession, principal: Principal, refs: Iterable[tuple[str, uuid.UUID]]
+) -> set[tuple[str, uuid.UUID]]:
+    """Which of these (type, id) rows the principal can load now: one query per type."""
+    by_type: dict[str, list[uuid.UUID]] = {}
+    for node_type, node_id in refs:
+        by_type.setdefault(node_type, []).append(node_id)
+    seen: set[tuple[str, uuid.UUID]] = set()
+    for node_type, ids in by_type.items():
+        fetch = _READERS.get(node_type)
+        if fetch is None:
+            continue
+        found = await fetch(session, principal=principal, ids=list(dict.fromkeys(ids)))
+        seen.update((node_type, node_id) for node_id in found)
+    return seen
+
+
+async def load(
+    session: AsyncSession, principal: Principal, node_type: str, ids: Sequence[uuid.UUID]
+) -> Mapping[uuid.UUID, Any]:
+    """The rows of `node_type` with these IDs that the principal may see."""
+    fetch = _READERS.get(node_type)
+    if fetch is None:
+        return {}
+    return await fetch(session, principal=principal, ids=list(ids))

@@ -1,5 +1,6 @@
-"""The model mixins of the co-editing kernel: a row's version (optimistic locking) and, for
-a workspace element, its workspace and visibility. The core (`kamp.db`) knows no workspace."""
+"""The tables of the co-editing kernel: the model mixins (a row's version for optimistic
+locking; a workspace element's workspace and visibility) and the history every write leaves.
+The core (`kamp.db`) knows no workspace."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from kamp import clock
-from kamp.db import Entity, UTCDateTime, enum_column
+from kamp.db import Base, Entity, UTCDateTime, enum_column
 
 
 class Visibility(StrEnum):
@@ -46,3 +47,25 @@ class WorkspaceElement(Entity, Versioned):
     visibility: Mapped[Visibility] = mapped_column(
         enum_column(Visibility, "visibility"), default=Visibility.SHARED
     )
+
+
+class ChangeRecord(Entity, Base):
+    """One change to a co-edited row: who changed which field, when, from what to what."""
+
+    __tablename__ = "change_records"
+
+    workspace_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    node_type: Mapped[str] = mapped_column(String(64))
+    node_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    action: Mapped[str] = mapped_column(String(32))  # created | updated | deleted | ...
+    field: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[object | None] = mapped_column(JSON)
+    after: Mapped[object | None] = mapped_column(JSON)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    # Whether the change was supplier-internal (an internal element, or an internal field of a
+    # shared one): customers never see it.
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)

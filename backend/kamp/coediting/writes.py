@@ -1,105 +1,197 @@
-"""Writes of workspace elements: create / update / delete with optimistic locking, history
-rows and change events. A domain service checks its own permissions, then calls these; they
-flush, never commit."""
+"""Writes of co-edited rows: create / update / delete with optimistic locking, and the history
+rows and change event each leaves. A use case checks its own permissions, then calls these;
+they flush, never commit. Nothing outside the kernel writes history or events.
+
+A row is a workspace element (its workspace and visibility are its own) or any versioned row
+of a workspace without a visibility, such as a key account, a workspace or a membership: its
+changes are shared unless a field is named internal."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import uuid
+from collections.abc import Collection, Mapping
+from typing import Any, Final, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from kamp import clock
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
-from kamp.coediting.models import Visibility, WorkspaceElement
+from kamp.coediting import events
+from kamp.coediting.history import add_records
+from kamp.coediting.models import Versioned, Visibility
 from kamp.errors import Conflict
-from kamp.history.service import add_records
-from kamp.realtime.events import record_change
 
-E = TypeVar("E", bound=WorkspaceElement)
+R = TypeVar("R", bound=Versioned)
 
 
-def _internal(*visibilities: Visibility | None) -> bool:
-    return Visibility.INTERNAL in visibilities
+class _Clear:
+    def __repr__(self) -> str:
+        return "CLEAR"
 
 
-def _trace(
+# The value that empties a field in `update` (None there means "leave it as it is").
+CLEAR: Final = _Clear()
+
+Changes = dict[str, tuple[Any, Any]]
+
+
+def _internal(row: Any) -> bool:
+    return getattr(row, "visibility", Visibility.SHARED) == Visibility.INTERNAL
+
+
+def _workspace(row: Any, workspace_id: uuid.UUID | None) -> uuid.UUID:
+    found = workspace_id or getattr(row, "workspace_id", None)
+    if found is None:  # pragma: no cover - a programming error, not a user's
+        raise TypeError(f"{type(row).__name__} needs a workspace_id to be traced")
+    return found
+
+
+def trace(
     session: AsyncSession,
-    principal: Principal,
-    row: WorkspaceElement,
-    action: str,
     *,
-    internal: bool,
-    changes: dict[str, tuple[Any, Any]] | None = None,
+    actor_id: uuid.UUID | None,
+    row: Any,
+    action: str,
+    workspace_id: uuid.UUID | None = None,
+    changes: Changes | None = None,
+    internal: bool | None = None,
+    internal_fields: Collection[str] = (),
 ) -> None:
-    """The history rows and the change event of one action on one element."""
-    add_records(
-        session,
-        workspace_id=row.workspace_id,
-        node_type=type(row).__name__,
-        node_id=row.id,
-        action=action,
-        actor_id=principal.user_id,
-        internal=internal,
-        changes=changes,
-    )
-    record_change(
-        session,
-        workspace_id=row.workspace_id,
-        node=row,
-        action=action,
-        actor_id=principal.user_id,
-        fields=sorted(changes or ()),
-        internal=internal,
-    )
+    """The history rows and the change event of one action on one row: an action of its own
+    (`decided:approved`, `revoked`) or, through the functions below, a write. The changes of
+    `internal_fields` are traced apart, internal, so a customer never learns of them."""
+    workspace = _workspace(row, workspace_id)
+    hidden = _internal(row) if internal is None else internal
+    groups: list[tuple[bool, Changes | None]] = []
+    if not changes:
+        groups.append((hidden, None))
+    else:
+        shared = {k: v for k, v in changes.items() if k not in internal_fields}
+        private = {k: v for k, v in changes.items() if k in internal_fields}
+        groups += [(hidden, shared)] if shared else []
+        groups += [(True, private)] if private else []
+    for is_internal, group in groups:
+        add_records(
+            session,
+            workspace_id=workspace,
+            node_type=type(row).__name__,
+            node_id=row.id,
+            action=action,
+            actor_id=actor_id,
+            internal=is_internal,
+            changes=group,
+        )
+        events.changed(
+            session,
+            workspace_id=workspace,
+            node=row,
+            action=action,
+            actor_id=actor_id,
+            fields=sorted(group or ()),
+            internal=is_internal,
+        )
 
 
-async def create(session: AsyncSession, *, principal: Principal, row: E) -> E:
-    """Add a new element (its visibility chosen with `initial_visibility`)."""
+async def create(
+    session: AsyncSession,
+    *,
+    principal: Principal | None,
+    row: R,
+    workspace_id: uuid.UUID | None = None,
+    actor_id: uuid.UUID | None = None,
+) -> R:
+    """Add a new row (an element's visibility chosen with `access.initial_visibility`). The
+    actor is the principal's user, or `actor_id` where no principal acts (an accepted
+    invitation)."""
     session.add(row)
     await session.flush()
-    _trace(session, principal, row, "created", internal=_internal(row.visibility))
+    trace(
+        session,
+        actor_id=principal.user_id if principal else actor_id,
+        row=row,
+        action="created",
+        workspace_id=workspace_id,
+    )
     await session.flush()
     return row
+
+
+def check_version(row: Versioned, version: int) -> None:
+    """A stale version is a Conflict carrying the current row; nothing is written."""
+    if row.version != version:
+        raise Conflict(row)
+
+
+async def flush(session: AsyncSession) -> None:
+    """Flush an update; a concurrent writer that got there first turns into a Conflict (the
+    request rolls back; the caller reloads to see the winner)."""
+    try:
+        await session.flush()
+    except StaleDataError as exc:
+        raise Conflict(None) from exc
 
 
 async def update(
     session: AsyncSession,
     *,
     principal: Principal,
-    row: E,
+    row: R,
     version: int,
-    values: dict[str, Any],
+    values: Mapping[str, Any],
     visibility: Visibility | None = None,
+    internal_fields: Collection[str] = (),
+    derived: Changes | None = None,
+    workspace_id: uuid.UUID | None = None,
 ) -> list[str]:
-    """Apply the non-None `values` to a row based on `version`; returns the changed fields.
+    """Apply `values` to a row based on `version`; returns the changed fields.
 
-    A stale version is a Conflict carrying the current row, and nothing is written. Changing
-    visibility needs VISIBILITY_MANAGE (the KAM)."""
-    if row.version != version:
-        raise Conflict(row)
-    before_visibility = row.visibility
-    if visibility is not None and visibility != row.visibility:
-        require(principal, row.workspace_id, Permission.VISIBILITY_MANAGE)
+    None leaves a field as it is; `CLEAR` empties it. Changes of `internal_fields` keep a
+    supplier-internal history although the row is shared. `derived` are changes the caller
+    made beside the row's columns (a meeting's attendees): they count as changes of the row,
+    so its version moves and they are traced with it. Changing visibility needs
+    VISIBILITY_MANAGE (the KAM)."""
+    check_version(row, version)
+    was_internal = _internal(row)
+    if visibility is not None and visibility != getattr(row, "visibility", None):
+        require(principal, _workspace(row, workspace_id), Permission.VISIBILITY_MANAGE)
         values = {**values, "visibility": visibility}
-    changes: dict[str, tuple[Any, Any]] = {}
+    changes: Changes = {}
     for name, value in values.items():
-        if value is not None and getattr(row, name) != value:
+        if value is None:
+            continue
+        value = None if value is CLEAR else value
+        if getattr(row, name) != value:
             changes[name] = (getattr(row, name), value)
             setattr(row, name, value)
+    changes.update(derived or {})
     if not changes:
         return []
-    try:
-        await session.flush()
-    except StaleDataError as exc:  # another writer committed between our read and write
-        raise Conflict(None) from exc
-    internal = _internal(before_visibility, row.visibility)
-    _trace(session, principal, row, "updated", internal=internal, changes=changes)
+    row.updated_at = clock.now()  # an UPDATE (and a new version) even for derived changes
+    await flush(session)
+    trace(
+        session,
+        actor_id=principal.user_id,
+        row=row,
+        action="updated",
+        workspace_id=workspace_id,
+        changes=changes,
+        internal=was_internal or _internal(row),
+        internal_fields=internal_fields,
+    )
     await session.flush()
     return sorted(changes)
 
 
-async def delete(session: AsyncSession, *, principal: Principal, row: WorkspaceElement) -> None:
-    _trace(session, principal, row, "deleted", internal=_internal(row.visibility))
+async def delete(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    row: Any,
+    workspace_id: uuid.UUID | None = None,
+    action: str = "deleted",
+) -> None:
+    trace(session, actor_id=principal.user_id, row=row, action=action, workspace_id=workspace_id)
     await session.delete(row)
     await session.flush()

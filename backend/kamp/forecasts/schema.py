@@ -9,11 +9,11 @@ from typing import Annotated
 
 import strawberry
 
+from kamp.coediting.types import Visibility
 from kamp.errors import BadRequest, UserError
 from kamp.forecasts import service
 from kamp.forecasts.types import Forecast, ForecastEntryNode, SalesGoalNode
 from kamp.graphql.context import Info
-from kamp.graphql.elements import Visibility
 from kamp.graphql.errors import UserErrorType, mutate
 from kamp.graphql.relay import Connection, connection, decode_id, query_id
 from kamp.pagination import PageArgs

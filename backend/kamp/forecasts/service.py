@@ -403,3 +403,7 @@ async def year_view(
             )
         )
     return YearView(year, line, months, goal, list(lines))
+
+
+access.reader("ForecastEntry", get_entries)
+access.reader("SalesGoal", get_goals)

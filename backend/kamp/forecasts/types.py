@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import strawberry
 
+from kamp.coediting.types import WorkspaceElementNode
 from kamp.forecasts import loaders, models, service
 from kamp.forecasts.deviations import deviation_pct, exceeds
 from kamp.graphql.context import Info
-from kamp.graphql.elements import WorkspaceElementNode
 from kamp.graphql.relay import node_loader, register_node, to_global_id
 
 

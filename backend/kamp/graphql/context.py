@@ -19,9 +19,9 @@ from strawberry.types import Info as StrawberryInfo
 from kamp.auth.policy import require_principal
 from kamp.auth.principal import Principal
 from kamp.auth.resolve import PrincipalResolver
+from kamp.coediting.events import drop_recorded
 from kamp.jobs.queue import JobQueue, drop_deferred
 from kamp.realtime.broker import Broker
-from kamp.realtime.events import drop_recorded
 from kamp.runtime import after_commit
 from kamp.settings import Settings
 

@@ -13,13 +13,13 @@ from kamp.accounts.selection_schema import SelectionMutation, SelectionQuery
 from kamp.actions.schema import ActionsMutation, ActionsQuery
 from kamp.auth.federation.schema import FederationMutation, FederationQuery
 from kamp.auth.oauth.schema import OAuthMutation, OAuthQuery
+from kamp.coediting.schema import HistoryQuery
 from kamp.errors import BadRequest
 from kamp.forecasts.schema import ForecastsMutation, ForecastsQuery
 from kamp.graphql.context import Info
 from kamp.graphql.errors import KampErrors
 from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
-from kamp.history.schema import HistoryQuery
 from kamp.meetings.calendar_schema import CalendarMutation, CalendarQuery
 from kamp.meetings.schema import MeetingsMutation, MeetingsQuery
 from kamp.meetings.series_schema import SeriesMutation

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
 from kamp.actions import reminders as action_reminders
+from kamp.coediting.events import drop_recorded, take_recorded
 from kamp.db import transaction
 from kamp.forecasts import deviations
 from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, TaskFunction, dispatch
@@ -23,7 +24,6 @@ from kamp.meetings import reminders as meeting_reminders
 from kamp.meetings import series
 from kamp.notifications import digest
 from kamp.realtime.broker import publish_all
-from kamp.realtime.events import drop_recorded, take_recorded
 
 log = logging.getLogger("kamp.jobs")
 

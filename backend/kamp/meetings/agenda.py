@@ -1,11 +1,12 @@
 """Agendas and minutes: agenda items (owner, time box, order, notes) and recorded decisions,
-co-edited by both sides with PLAN_EDIT. Supplier-only preparation items are INTERNAL."""
+co-edited by both sides with MEETINGS_EDIT. Supplier-only preparation items are INTERNAL."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select, update
@@ -113,7 +114,7 @@ def _meeting_visible(model: Any, principal: Principal) -> Any:
         select(Meeting.id)
         .where(
             Meeting.id == model.meeting_id,
-            access.visible(Meeting, principal, Permission.PLAN_READ),
+            access.visible(Meeting, principal, Permission.MEETINGS_READ),
         )
         .exists()
     )
@@ -125,7 +126,7 @@ async def get_children(
     rows = await session.scalars(
         select(model).where(
             model.id.in_(ids),
-            access.visible(model, principal, Permission.PLAN_READ),
+            access.visible(model, principal, Permission.MEETINGS_READ),
             _meeting_visible(model, principal),
         )
     )
@@ -145,7 +146,7 @@ async def children_by_meeting(
         select(model)
         .where(
             model.meeting_id.in_(meeting_ids),
-            access.visible(model, principal, Permission.PLAN_READ),
+            access.visible(model, principal, Permission.MEETINGS_READ),
         )
         .order_by(*order, model.id)
     )
@@ -163,7 +164,7 @@ async def _child(
     )
     if row is None:
         raise NotFound()
-    require(principal, row.workspace_id, Permission.PLAN_EDIT)
+    require(principal, row.workspace_id, Permission.MEETINGS_EDIT)
     return row
 
 
@@ -215,7 +216,7 @@ async def create_agenda_item(
     visibility: Visibility | None = None,
 ) -> AgendaItem:
     meeting = await visible_meeting(session, principal, meeting_id)
-    require(principal, meeting.workspace_id, Permission.PLAN_EDIT)
+    require(principal, meeting.workspace_id, Permission.MEETINGS_EDIT)
     count = await _count(session, AgendaItem, meeting.id)
     if count >= MAX_AGENDA_ITEMS:
         raise UserError(
@@ -288,7 +289,7 @@ async def move_agenda_item(
             .order_by(AgendaItem.position, AgendaItem.created_at, AgendaItem.id)
         )
     )
-    seen = [i for i in everything if access.can_see(principal, i, Permission.PLAN_READ)]
+    seen = [i for i in everything if access.can_see(principal, i, Permission.MEETINGS_READ)]
     if position < len(seen):
         at = everything.index(seen[position])
     else:
@@ -334,7 +335,7 @@ async def record_decision(
     visibility: Visibility | None = None,
 ) -> MeetingDecision:
     meeting = await visible_meeting(session, principal, meeting_id)
-    require(principal, meeting.workspace_id, Permission.PLAN_EDIT)
+    require(principal, meeting.workspace_id, Permission.MEETINGS_EDIT)
     if await _count(session, MeetingDecision, meeting.id) >= MAX_DECISIONS:
         raise UserError(
             "meetingId", f"A meeting has at most {MAX_DECISIONS} decisions.", ErrorCode.INVALID
@@ -378,3 +379,7 @@ async def update_decision(
         visibility=visibility,
     )
     return row
+
+
+access.reader("AgendaItem", partial(get_children, model=AgendaItem))
+access.reader("MeetingDecision", partial(get_children, model=MeetingDecision))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,8 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
-from kamp.accounts.models import KeyAccount, Side, User, Workspace
-from kamp.coediting.models import Visibility
+from kamp.accounts.models import KeyAccount, User, Workspace
 from kamp.meetings.models import AgendaItem, Meeting, MeetingAttendee, MeetingSeries, MeetingStatus
 
 PRODID = "-//kamp//key account management portal//EN"
@@ -118,15 +117,18 @@ def to_ics(calendar: Calendar) -> str:
 # --- reading what one reader may see ------------------------------------------------------
 
 
+# Whether the reader may see this agenda item (the caller asks the kernel's access).
+Shows = Callable[[AgendaItem], bool]
+
+
 async def _agendas(
-    session: AsyncSession, meeting_ids: Sequence[uuid.UUID], supplier: bool
+    session: AsyncSession, meeting_ids: Sequence[uuid.UUID], shows: Shows
 ) -> dict[uuid.UUID, list[AgendaItem]]:
     stmt = select(AgendaItem).where(AgendaItem.meeting_id.in_(meeting_ids))
-    if not supplier:
-        stmt = stmt.where(AgendaItem.visibility == Visibility.SHARED)
     found: dict[uuid.UUID, list[AgendaItem]] = defaultdict(list)
     for item in await session.scalars(stmt.order_by(AgendaItem.position, AgendaItem.created_at)):
-        found[item.meeting_id].append(item)
+        if shows(item):
+            found[item.meeting_id].append(item)
     return found
 
 
@@ -160,14 +162,14 @@ def meeting_url(base_url: str, meeting: Meeting) -> str:
 
 
 async def meeting_events(
-    session: AsyncSession, meetings: Sequence[Meeting], *, side: Side, base_url: str
+    session: AsyncSession, meetings: Sequence[Meeting], *, shows: Shows, base_url: str
 ) -> list[Event]:
     """VEVENTs of meetings the reader may see (the caller filtered the meetings). Three
     statements however many meetings: a feed may hold a thousand."""
     if not meetings:
         return []
     ids = [m.id for m in meetings]
-    agendas = await _agendas(session, ids, side == Side.SUPPLIER)
+    agendas = await _agendas(session, ids, shows)
     attendees = await _attendees(session, ids)
     kams = await _kams(session, list({m.workspace_id for m in meetings}))
     return [
@@ -183,10 +185,10 @@ async def meeting_events(
 
 
 async def meeting_ics(
-    session: AsyncSession, meeting: Meeting, *, side: Side, base_url: str, method: str
+    session: AsyncSession, meeting: Meeting, *, shows: Shows, base_url: str, method: str
 ) -> str:
     calendar = new_calendar(method)
-    for event in await meeting_events(session, [meeting], side=side, base_url=base_url):
+    for event in await meeting_events(session, [meeting], shows=shows, base_url=base_url):
         if method == "CANCEL":
             event["status"] = vText("CANCELLED")
         calendar.add_component(event)

@@ -89,7 +89,7 @@ async def feed_ics(session: AsyncSession, *, secret: str, base_url: str) -> str 
             select(Meeting)
             .where(
                 Meeting.workspace_id.in_(principal.workspace_ids),
-                access.visible(Meeting, principal, Permission.PLAN_READ),
+                access.visible(Meeting, principal, Permission.MEETINGS_READ),
                 Meeting.starts_at >= now - FEED_PAST,
                 Meeting.starts_at <= now + FEED_AHEAD,
             )
@@ -100,7 +100,10 @@ async def feed_ics(session: AsyncSession, *, secret: str, base_url: str) -> str 
     feed_calendar = calendar.new_calendar("PUBLISH")
     feed_calendar.add("x-wr-calname", f"kamp: {user.display_name}")
     for event in await calendar.meeting_events(
-        session, meetings, side=principal.side, base_url=base_url
+        session,
+        meetings,
+        shows=lambda item: access.can_see(principal, item, Permission.MEETINGS_READ),
+        base_url=base_url,
     ):
         feed_calendar.add_component(event)
     series = list(
@@ -108,7 +111,7 @@ async def feed_ics(session: AsyncSession, *, secret: str, base_url: str) -> str 
             select(MeetingSeries)
             .where(
                 MeetingSeries.workspace_id.in_(principal.workspace_ids),
-                access.visible(MeetingSeries, principal, Permission.PLAN_READ),
+                access.visible(MeetingSeries, principal, Permission.MEETINGS_READ),
             )
             .order_by(MeetingSeries.created_at, MeetingSeries.id)
             .limit(MAX_FEED_SERIES)

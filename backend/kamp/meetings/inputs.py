@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 import strawberry
 
-from kamp.graphql.elements import Visibility
+from kamp.coediting.types import Visibility
 from kamp.graphql.errors import UserErrorType
 from kamp.meetings.types import (
     AgendaItemNode,

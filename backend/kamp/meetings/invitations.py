@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp.accounts.models import Membership, Side, User
-from kamp.coediting.models import Visibility
+from kamp.accounts.models import Membership, Role, User
+from kamp.auth.policy import Permission
+from kamp.coediting import access
 from kamp.meetings import calendar
 from kamp.meetings.models import AgendaItem, Meeting, MeetingAttendee, MeetingDecision
 from kamp.meetings.reminders import local_time
@@ -25,9 +26,10 @@ NOTICES = {
 }
 
 
-async def _sides(
+async def _recipients(
     session: AsyncSession, meeting: Meeting, user_ids: Sequence[uuid.UUID]
-) -> list[tuple[User, Side]]:
+) -> list[tuple[User, Role]]:
+    """The users who may see the meeting, with their role in its workspace."""
     rows = await session.execute(
         select(User, Membership.role)
         .join(
@@ -38,9 +40,9 @@ async def _sides(
         .order_by(User.id)
     )
     return [
-        (user, role.side)
+        (user, role)
         for user, role in rows.all()
-        if meeting.visibility == Visibility.SHARED or role.side == Side.SUPPLIER
+        if access.may_see(role, meeting, permission=Permission.MEETINGS_READ)
     ]
 
 
@@ -64,9 +66,15 @@ async def send_calendar_notice(
     """Invite, update or cancel, with the ICS attached. Keyed by the meeting's version: a
     retried request sends nothing twice, a later change sends again."""
     prefix, method = NOTICES[kind]
-    for user, side in await _sides(session, meeting, [u for u in user_ids if u != actor_id]):
+    for user, role in await _recipients(session, meeting, [u for u in user_ids if u != actor_id]):
         ics = await calendar.meeting_ics(
-            session, meeting, side=side, base_url=base_url, method=method
+            session,
+            meeting,
+            shows=lambda item, role=role: access.may_see(
+                role, meeting, item, permission=Permission.MEETINGS_READ
+            ),
+            base_url=base_url,
+            method=method,
         )
         await notify(
             session,
@@ -104,13 +112,13 @@ async def send_minutes(
         )
     )
     published = meeting.minutes_published_at.isoformat() if meeting.minutes_published_at else ""
-    users = await _sides(session, meeting, await attendee_ids(session, meeting.id))
-    for user, side in users:
+    users = await _recipients(session, meeting, await attendee_ids(session, meeting.id))
+    for user, role in users:
         if user.id == actor_id:
             continue
 
-        def seen(row: AgendaItem | MeetingDecision, side: Side = side) -> bool:
-            return side == Side.SUPPLIER or row.visibility == Visibility.SHARED
+        def seen(row: AgendaItem | MeetingDecision, role: Role = role) -> bool:
+            return access.may_see(role, meeting, row, permission=Permission.MEETINGS_READ)
 
         notes = [
             f"{n}. {item.title}\n{item.notes.strip() or '(no notes)'}"

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
-from kamp.accounts.models import Membership, Side, User
-from kamp.coediting.models import Visibility
+from kamp.accounts.models import Membership, User
+from kamp.auth.policy import Permission
+from kamp.coediting import access
 from kamp.meetings.models import AgendaItem, Meeting, MeetingAttendee, MeetingStatus
 from kamp.notifications.service import notify
 from kamp.settings import Settings
@@ -79,10 +80,13 @@ async def send_agendas(session: AsyncSession, *, settings: Settings) -> int:
             .where(MeetingAttendee.meeting_id == meeting.id)
         )
         for user, role in attendees.all():
-            supplier = role.side == Side.SUPPLIER
-            if meeting.visibility == Visibility.INTERNAL and not supplier:
+            if not access.may_see(role, meeting, permission=Permission.MEETINGS_READ):
                 continue
-            visible = [i for i in items if supplier or i.visibility == Visibility.SHARED]
+            visible = [
+                i
+                for i in items
+                if access.may_see(role, meeting, i, permission=Permission.MEETINGS_READ)
+            ]
             where = " · ".join(p for p in (meeting.place, meeting.video_link) if p)
             body = (
                 f"{meeting.title}\n{local_time(meeting, user.time_zone)}"

@@ -11,8 +11,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from kamp.auth.policy import Permission
 from kamp.auth.principal import Principal
 from kamp.auth.resolve import principal_resolver
+from kamp.coediting import access
 from kamp.errors import BadRequest, KampError
 from kamp.graphql.relay import parse_global_id
 from kamp.meetings import calendar, feeds, service
@@ -65,7 +67,7 @@ async def meeting_file(request: Request) -> Response:
         body = await calendar.meeting_ics(
             session,
             meeting,
-            side=principal.side,
+            shows=lambda item: access.can_see(principal, item, Permission.MEETINGS_READ),
             base_url=runtime.settings.base_url,
             method="PUBLISH",
         )

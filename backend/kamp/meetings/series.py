@@ -38,7 +38,7 @@ async def schedule_series(
     )
     if series is None:
         raise NotFound()
-    require(principal, series.workspace_id, Permission.PLAN_SUBMIT)
+    require(principal, series.workspace_id, Permission.MEETINGS_RUN)
     if until.tzinfo is None:
         raise UserError("until", "Give the time with its UTC offset.", ErrorCode.INVALID)
     now = clock.now()

@@ -1,5 +1,5 @@
 """Meeting series and meetings: the KAM schedules, cancels and publishes minutes; everyone
-with PLAN_READ reads what they may see. Agendas and decisions are in meetings/agenda.py."""
+with MEETINGS_READ reads what they may see. Agendas and decisions are in meetings/agenda.py."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
-from kamp.history.service import add_records
 from kamp.meetings import invitations, recurrence
 from kamp.meetings.models import (
     Meeting,
@@ -27,7 +26,6 @@ from kamp.meetings.models import (
     MeetingType,
 )
 from kamp.pagination import Page, PageArgs, keyset_page
-from kamp.realtime.events import record_change
 from kamp.text import clean_text
 
 MAX_ATTENDEES = 100
@@ -63,7 +61,7 @@ async def get_series(
     rows = await session.scalars(
         select(MeetingSeries).where(
             MeetingSeries.id.in_(ids),
-            access.visible(MeetingSeries, principal, Permission.PLAN_READ),
+            access.visible(MeetingSeries, principal, Permission.MEETINGS_READ),
         )
     )
     return {row.id: row for row in rows}
@@ -74,7 +72,7 @@ async def get_meetings(
 ) -> dict[uuid.UUID, Meeting]:
     rows = await session.scalars(
         select(Meeting).where(
-            Meeting.id.in_(ids), access.visible(Meeting, principal, Permission.PLAN_READ)
+            Meeting.id.in_(ids), access.visible(Meeting, principal, Permission.MEETINGS_READ)
         )
     )
     return {row.id: row for row in rows}
@@ -83,10 +81,10 @@ async def get_meetings(
 async def list_series(
     session: AsyncSession, *, principal: Principal, workspace_id: uuid.UUID, page: PageArgs
 ) -> Page[MeetingSeries]:
-    require(principal, workspace_id, Permission.PLAN_READ)
+    require(principal, workspace_id, Permission.MEETINGS_READ)
     stmt = select(MeetingSeries).where(
         MeetingSeries.workspace_id == workspace_id,
-        access.visible(MeetingSeries, principal, Permission.PLAN_READ),
+        access.visible(MeetingSeries, principal, Permission.MEETINGS_READ),
     )
     return await keyset_page(session, stmt, MeetingSeries, page)
 
@@ -100,10 +98,10 @@ async def list_meetings(
     series_id: uuid.UUID | None = None,
     status: MeetingStatus | None = None,
 ) -> Page[Meeting]:
-    require(principal, workspace_id, Permission.PLAN_READ)
+    require(principal, workspace_id, Permission.MEETINGS_READ)
     stmt = select(Meeting).where(
         Meeting.workspace_id == workspace_id,
-        access.visible(Meeting, principal, Permission.PLAN_READ),
+        access.visible(Meeting, principal, Permission.MEETINGS_READ),
     )
     if series_id is not None:
         stmt = stmt.where(Meeting.series_id == series_id)
@@ -154,7 +152,7 @@ async def create_series(
     duration_minutes: int = 60,
     visibility: Visibility | None = None,
 ) -> MeetingSeries:
-    require(principal, workspace_id, Permission.PLAN_SUBMIT)
+    require(principal, workspace_id, Permission.MEETINGS_RUN)
     timezones.zone(time_zone)
     recurrence.parse_rule(rrule, starts_on, local_start_time)
     row = MeetingSeries(
@@ -189,7 +187,7 @@ async def update_series(
     row = (await get_series(session, principal=principal, ids=[series_id])).get(series_id)
     if row is None:
         raise NotFound()
-    require(principal, row.workspace_id, Permission.PLAN_SUBMIT)
+    require(principal, row.workspace_id, Permission.MEETINGS_RUN)
     if time_zone is not None:
         timezones.zone(time_zone)
     if local_start_time is not None:
@@ -264,7 +262,7 @@ async def create_meeting(
     of its type, and each attendee is sent an invitation with the ICS."""
     from kamp.meetings.agenda import apply_template  # agenda builds on this module
 
-    require(principal, workspace_id, Permission.PLAN_SUBMIT)
+    require(principal, workspace_id, Permission.MEETINGS_RUN)
     series = None
     if series_id is not None:
         series = (await get_series(session, principal=principal, ids=[series_id])).get(series_id)
@@ -303,14 +301,13 @@ async def create_meeting(
     return row
 
 
-async def _set_attendees(
-    session: AsyncSession, principal: Principal, row: Meeting, attendee_ids: Sequence[uuid.UUID]
-) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
-    """Replace the attendee list; recorded in the meeting's history as `attendees`. Returns
-    who was added and who was removed."""
+async def _replace_attendees(
+    session: AsyncSession, row: Meeting, attendee_ids: Sequence[uuid.UUID]
+) -> tuple[writes.Changes, list[uuid.UUID], list[uuid.UUID]]:
+    """Replace the attendee list. Returns the change as the meeting's history keeps it
+    (`attendees`: sorted, comma-separated user IDs), who was added and who was removed."""
     wanted = await _members(session, row.workspace_id, attendee_ids)
     previous = set(await invitations.attendee_ids(session, row.id))
-    # Kept in the history as sorted, comma-separated user IDs.
     before = ",".join(
         sorted(
             str(u)
@@ -321,32 +318,12 @@ async def _set_attendees(
     )
     after = ",".join(sorted(str(u) for u in wanted))
     if before == after:
-        return [], []
+        return {}, [], []
     await session.execute(delete(MeetingAttendee).where(MeetingAttendee.meeting_id == row.id))
     for user_id in wanted:
         session.add(MeetingAttendee(meeting_id=row.id, user_id=user_id))
-    internal = row.visibility == Visibility.INTERNAL
-    add_records(
-        session,
-        workspace_id=row.workspace_id,
-        node_type="Meeting",
-        node_id=row.id,
-        action="updated",
-        actor_id=principal.user_id,
-        internal=internal,
-        changes={"attendees": (before, after)},
-    )
-    record_change(
-        session,
-        workspace_id=row.workspace_id,
-        node=row,
-        action="updated",
-        actor_id=principal.user_id,
-        fields=["attendees"],
-        internal=internal,
-    )
-    await session.flush()
-    return [u for u in wanted if u not in previous], sorted(previous - set(wanted))
+    added = [u for u in wanted if u not in previous]
+    return {"attendees": (before, after)}, added, sorted(previous - set(wanted))
 
 
 async def update_meeting(
@@ -369,11 +346,17 @@ async def update_meeting(
     """Attendees hear of it: new ones get an invitation, removed ones a cancellation, and
     everyone an update when the time or place changes (or a cancellation when it is off)."""
     row = await visible_meeting(session, principal, meeting_id)
-    require(principal, row.workspace_id, Permission.PLAN_SUBMIT)
+    require(principal, row.workspace_id, Permission.MEETINGS_RUN)
     if time_zone is not None:
         timezones.zone(time_zone)
     before = {name: getattr(row, name) for name in SCHEDULING}
     was_cancelled = row.status == MeetingStatus.CANCELLED
+    writes.check_version(row, version)
+    attendees: writes.Changes = {}
+    added: list[uuid.UUID] = []
+    removed: list[uuid.UUID] = []
+    if attendee_ids is not None:
+        attendees, added, removed = await _replace_attendees(session, row, attendee_ids)
     await writes.update(
         session,
         principal=principal,
@@ -389,11 +372,8 @@ async def update_meeting(
             "status": status,
         },
         visibility=visibility,
+        derived=attendees,
     )
-    added: list[uuid.UUID] = []
-    removed: list[uuid.UUID] = []
-    if attendee_ids is not None:
-        added, removed = await _set_attendees(session, principal, row, attendee_ids)
     notice = {"actor_id": principal.user_id, "base_url": base_url}
     current = [u for u in await invitations.attendee_ids(session, row.id) if u not in added]
     if row.status == MeetingStatus.CANCELLED and not was_cancelled:
@@ -426,7 +406,7 @@ async def cancel_meeting(
 ) -> Meeting:
     """Call a meeting off; attendees get the cancellation (see update_meeting)."""
     row = await visible_meeting(session, principal, meeting_id)
-    require(principal, row.workspace_id, Permission.PLAN_SUBMIT)
+    require(principal, row.workspace_id, Permission.MEETINGS_RUN)
     if row.version != version:
         raise Conflict(row)
     if row.status == MeetingStatus.CANCELLED:
@@ -451,7 +431,7 @@ async def publish_minutes(
 ) -> Meeting:
     """The KAM publishes the minutes (agenda notes and decisions); the meeting is then held."""
     row = await visible_meeting(session, principal, meeting_id)
-    require(principal, row.workspace_id, Permission.PLAN_SUBMIT)
+    require(principal, row.workspace_id, Permission.MEETINGS_RUN)
     if row.version != version:
         raise Conflict(row)
     if row.status == MeetingStatus.CANCELLED:
@@ -465,3 +445,7 @@ async def publish_minutes(
     )
     await invitations.send_minutes(session, row, actor_id=principal.user_id, base_url=base_url)
     return row
+
+
+access.reader("MeetingSeries", get_series)
+access.reader("Meeting", get_meetings)

@@ -11,11 +11,11 @@ from kamp import clock, timezones
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
 from kamp.auth.policy import Permission, can
+from kamp.coediting.types import WorkspaceElementNode
 from kamp.errors import BadRequest, UserError
 from kamp.forecasts import service as forecasts
 from kamp.forecasts.types import Forecast
 from kamp.graphql.context import Info
-from kamp.graphql.elements import WorkspaceElementNode
 from kamp.graphql.relay import node_loader, register_node, to_global_id
 from kamp.meetings import agenda, loaders, models, recurrence, service
 from kamp.pipeline import service as pipeline

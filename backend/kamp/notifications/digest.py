@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
-from kamp.accounts.models import Membership, Side, User, Workspace
+from kamp.accounts.models import Membership, User, Workspace
 from kamp.actions.models import ActionItem, ActionStatus
-from kamp.coediting.models import Visibility
+from kamp.auth.policy import Permission
+from kamp.coediting import access
 from kamp.meetings.models import Meeting, MeetingAttendee, MeetingStatus
 from kamp.meetings.reminders import local_time
 from kamp.notifications.models import Notification
@@ -85,11 +86,9 @@ async def _digest(
         ).all()
     )
 
-    def readable(workspace_id: uuid.UUID, visibility: Visibility) -> bool:
-        member = memberships.get(workspace_id)
-        return member is not None and (
-            visibility == Visibility.SHARED or member.role.side == Side.SUPPLIER
-        )
+    def readable(row: ActionItem | Meeting, permission: Permission) -> bool:
+        member = memberships.get(row.workspace_id)
+        return member is not None and access.may_see(member.role, row, permission=permission)
 
     items = [
         item
@@ -98,7 +97,7 @@ async def _digest(
             .where(ActionItem.owner_id == user.id, ActionItem.status.in_(OPEN))
             .order_by(ActionItem.due_date.asc().nulls_last(), ActionItem.id)
         )
-        if readable(item.workspace_id, item.visibility)
+        if readable(item, Permission.ACTIONS_READ)
     ]
     today = _local(now, user.time_zone).date()
     overdue = [i for i in items if i.due_date is not None and i.due_date < today]
@@ -115,7 +114,7 @@ async def _digest(
             )
             .order_by(Meeting.starts_at)
         )
-        if readable(meeting.workspace_id, meeting.visibility)
+        if readable(meeting, Permission.MEETINGS_READ)
     ]
     unread = await session.scalar(
         select(func.count())

@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kamp import clock
 from kamp.accounts.models import User
 from kamp.auth.principal import Principal
+from kamp.coediting import events
 from kamp.errors import ErrorCode, Forbidden, UserError
 from kamp.mail.service import queue_mail
 from kamp.notifications.models import Notification
 from kamp.pagination import Page, PageArgs, keyset_page
-from kamp.realtime.events import Event, record
 
 MAX_MARK = 100
 
@@ -75,15 +75,12 @@ async def notify(
             await queue_mail(
                 session, recipient=user.email, subject=title, body=text, calendar=calendar
             )
-        record(
+        events.notify(
             session,
-            Event(
-                workspace_id=workspace_id,
-                kind="Notification.created",
-                node_type="Notification",
-                node_id=row_id,
-                recipient_id=user_id,
-            ),
+            workspace_id=workspace_id,
+            recipient_id=user_id,
+            node_type="Notification",
+            node_id=row_id,
         )
     return created
 

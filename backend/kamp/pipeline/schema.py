@@ -9,8 +9,8 @@ from typing import Any
 
 import strawberry
 
+from kamp.coediting.types import Visibility
 from kamp.graphql.context import Info
-from kamp.graphql.elements import Visibility
 from kamp.graphql.errors import UserErrorType, mutate
 from kamp.graphql.relay import Connection, connection, decode_id, query_id
 from kamp.pagination import PageArgs

@@ -318,3 +318,6 @@ async def delete_opportunity(
     row = await _editable(session, principal, opportunity_id)
     await writes.delete(session, principal=principal, row=row)
     return opportunity_id
+
+
+access.reader("Opportunity", get_opportunities)

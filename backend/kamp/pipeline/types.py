@@ -9,8 +9,8 @@ import strawberry
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
+from kamp.coediting.types import WorkspaceElementNode
 from kamp.graphql.context import Info
-from kamp.graphql.elements import WorkspaceElementNode
 from kamp.graphql.relay import node_loader, register_node, to_global_id
 from kamp.pipeline import loaders, models, service
 

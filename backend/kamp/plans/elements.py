@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -314,3 +315,7 @@ async def update_measure(
         visibility=visibility,
     )
     return row
+
+
+for _model in (Objective, Measure, SwotEntry, Initiative, ContingencyPlan, PlanComment):
+    access.reader(_model.__name__, partial(get_elements, model=_model))

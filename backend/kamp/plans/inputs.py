@@ -8,7 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from kamp.accounts.types import Side
-from kamp.graphql.elements import Visibility
+from kamp.coediting.types import Visibility
 from kamp.graphql.errors import UserErrorType
 from kamp.plans.types import (
     AccountPlanNode,

@@ -15,9 +15,9 @@ from kamp.accounts.models import Membership, Side, User
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
+from kamp.coediting.history import as_json
 from kamp.coediting.models import Visibility
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
-from kamp.history.service import as_json
 from kamp.pagination import Page, PageArgs, keyset_page
 from kamp.plans.models import (
     AccountPlan,
@@ -32,7 +32,6 @@ from kamp.plans.models import (
     PlanStatus,
     SwotEntry,
 )
-from kamp.realtime.events import record_change
 
 EDITABLE = (PlanStatus.DRAFT, PlanStatus.REJECTED)
 # The element kinds a plan holds, in snapshot order.
@@ -209,12 +208,8 @@ async def decide_plan(
     )
     session.add(approval)
     await session.flush()
-    record_change(
-        session,
-        workspace_id=plan.workspace_id,
-        node=plan,
-        action=f"decided:{decision.lower()}",
-        actor_id=principal.user_id,
+    writes.trace(
+        session, actor_id=principal.user_id, row=plan, action=f"decided:{decision.lower()}"
     )
     if decision == Decision.REJECTED:
         await _status(session, principal, plan, PlanStatus.REJECTED)
@@ -376,3 +371,6 @@ async def approvals(session: AsyncSession, *, plan_id: uuid.UUID) -> list[PlanAp
         .order_by(PlanApproval.created_at)
     )
     return list(rows)
+
+
+access.reader("AccountPlan", get_plans)

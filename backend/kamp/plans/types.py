@@ -11,8 +11,8 @@ from strawberry.scalars import JSON
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import Side, UserNode
 from kamp.auth.policy import Permission, can
+from kamp.coediting.types import WorkspaceElementNode
 from kamp.graphql.context import Info
-from kamp.graphql.elements import WorkspaceElementNode
 from kamp.graphql.relay import (
     Connection,
     connection,

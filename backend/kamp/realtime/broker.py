@@ -13,7 +13,7 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-from kamp.realtime.events import Event
+from kamp.coediting.events import Event
 
 log = logging.getLogger("kamp.realtime")
 QUEUE_LIMIT = 1000

@@ -14,11 +14,11 @@ import strawberry
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
+from kamp.coediting import access, events
 from kamp.errors import BadRequest
 from kamp.graphql.context import Info
-from kamp.graphql.relay import parse_global_id, resolve_nodes
+from kamp.graphql.relay import parse_global_id
 from kamp.realtime.broker import Broker
-from kamp.realtime.events import Event
 
 HEARTBEAT_SECONDS = 10.0
 TTL_SECONDS = 3 * HEARTBEAT_SECONDS  # missed three heartbeats: gone
@@ -28,9 +28,8 @@ def presence_key(type_name: str, node_id: uuid.UUID) -> str:
     return f"kamp:presence:{type_name}:{node_id}"
 
 
-def _workspace_of(type_name: str, node: Any) -> uuid.UUID | None:
-    row = getattr(node, "row", None)
-    if type_name == "Workspace" and row is not None:
+def _workspace_of(type_name: str, row: Any) -> uuid.UUID | None:
+    if type_name == "Workspace":
         return row.id
     return getattr(row, "workspace_id", None)
 
@@ -44,17 +43,16 @@ async def watch_viewers(info: Info, node_id: strawberry.ID) -> AsyncGenerator[li
     """The people viewing the page, now and whenever that changes."""
     type_name, row_id = parse_global_id(node_id)
     principal = await info.context.require_principal()
-    [node] = await resolve_nodes(info, [node_id])
-    workspace_id = _workspace_of(type_name, node) if node is not None else None
+    found = await access.load(info.context.session, principal, type_name, [row_id])
+    row = found.get(row_id)
+    workspace_id = _workspace_of(type_name, row) if row is not None else None
     if workspace_id is None or principal.user_id is None:
         # Missing, hidden and machine callers look alike: nobody watches what they cannot see.
         raise BadRequest("No such page to watch.")
     broker = info.context.broker
     key = presence_key(type_name, row_id)
     member = f"{uuid.uuid4()}:{principal.user_id}"
-    changed = Event(
-        workspace_id=workspace_id, kind="Presence.changed", node_type=type_name, node_id=row_id
-    )
+    changed = events.presence_changed(workspace_id, type_name, row_id)
     await info.context.close()
     queue: asyncio.Queue[None] = asyncio.Queue()
     listener = asyncio.create_task(_changes(broker, key, queue))

@@ -10,12 +10,13 @@ import strawberry
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
-from kamp.auth.policy import Permission, can, require
+from kamp.auth.policy import Permission, require
+from kamp.coediting import access
+from kamp.coediting.events import Event
 from kamp.errors import BadRequest, UserError
 from kamp.graphql.context import Info
 from kamp.graphql.relay import decode_id, to_global_id
 from kamp.realtime.broker import workspace_channel
-from kamp.realtime.events import Event
 from kamp.realtime.presence import watch_viewers
 
 
@@ -63,11 +64,10 @@ class RealtimeSubscription:
             raise BadRequest(exc.message) from exc
         principal = await info.context.require_principal()
         require(principal, workspace, Permission.WORKSPACE_READ)
-        sees_internal = can(principal, workspace, Permission.ACCOUNT_INTERNAL_READ)
         # Waiting for events must not hold a database connection.
         await info.context.close()
         async for event in info.context.broker.subscribe(workspace_channel(workspace)):
-            if event.internal and not sees_internal:
+            if not access.may_receive(principal, event):
                 continue
             yield WorkspaceEvent(event=event)
             # Resolving the event's fields (its actor) may have opened a session: give the

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from kamp import clock
 from kamp.accounts.locations import get_locations
@@ -19,10 +18,8 @@ from kamp.accounts.models import Membership, Role, Side
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
-from kamp.coediting.models import Visibility, WorkspaceElement
+from kamp.coediting.models import Visibility
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
-from kamp.history.service import add_records
-from kamp.realtime.events import record_change
 from kamp.relationships.models import BuyingRole, Contact, Relationship, Stance
 from kamp.relationships.service import (
     EDIT,
@@ -117,62 +114,9 @@ def require_supplier_edit(principal: Principal, workspace_id: uuid.UUID) -> None
     require(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ)
 
 
-# --- writing beyond the kernel's writes -----------------------------------------------------
-
-Staged = dict[bool, dict[str, tuple[Any, Any]]]
-
-
-def stage(row: WorkspaceElement, changes: dict[str, tuple[Any, bool]]) -> Staged:
-    """Set what the kernel's writes cannot carry: clearing a field (it skips None) and fields
-    whose history must stay supplier-internal although the element is shared (a stance, a move
-    under a hidden manager). `field: (value, internal)`. Stage right before `writes.update`,
-    after every query (autoflush), so that its flush writes everything as one version."""
-    staged: Staged = {}
-    for name, (value, internal) in changes.items():
-        if getattr(row, name) != value:
-            staged.setdefault(internal, {})[name] = (getattr(row, name), value)
-            setattr(row, name, value)
-    return staged
-
-
-async def trace(
-    session: AsyncSession,
-    principal: Principal,
-    row: WorkspaceElement,
-    staged: Staged,
-    *,
-    was_internal: bool,
-) -> None:
-    """Flush the staged changes (if the kernel's writes had nothing to flush) and write their
-    history rows and events, internal ones apart."""
-    if not staged:
-        return
-    try:
-        await session.flush()
-    except StaleDataError as exc:
-        raise Conflict(None) from exc
-    for internal, fields in staged.items():
-        hidden = internal or was_internal or row.visibility == Visibility.INTERNAL
-        add_records(
-            session,
-            workspace_id=row.workspace_id,
-            node_type=type(row).__name__,
-            node_id=row.id,
-            action="updated",
-            actor_id=principal.user_id,
-            internal=hidden,
-            changes=fields,
-        )
-        record_change(
-            session,
-            workspace_id=row.workspace_id,
-            node=row,
-            action="updated",
-            actor_id=principal.user_id,
-            fields=sorted(fields),
-            internal=hidden,
-        )
-    await session.flush()
+def _set(value: Any) -> Any:
+    """A value for `writes.update`, where None would mean "leave it"."""
+    return writes.CLEAR if value is None else value
 
 
 # --- contacts -------------------------------------------------------------------------------
@@ -251,14 +195,14 @@ async def update_contact(
         require(principal, row.workspace_id, Permission.VISIBILITY_MANAGE)
     if row.version != version:
         raise Conflict(row)
-    values = {
+    values: dict[str, Any] = {
         "name": clean_text(name, "name", 200, required=True),
         "title": clean_text(title, "title", 200),
         "email": _email(email),
         "buying_role": buying_role,
         "influence": _scale(influence, "influence"),
     }
-    extra: dict[str, tuple[Any, bool]] = {}
+    internal: set[str] = set()
     if not isinstance(reports_to_id, Keep) and reports_to_id != row.reports_to_id:
         new = reports_to_id and await _manager(
             session, principal, row.workspace_id, reports_to_id, row.id
@@ -266,29 +210,33 @@ async def update_contact(
         old = row.reports_to_id and await session.get(Contact, row.reports_to_id)
         # null from someone who cannot see the manager is what they were shown: no change.
         if new or not (old and not access.can_see(principal, old, READ)):
+            values["reports_to_id"] = _set(reports_to_id)
             # A move from or to a hidden manager is told to the supplier alone.
-            hidden = any(m and m.visibility == Visibility.INTERNAL for m in (new, old))
-            extra["reports_to_id"] = (reports_to_id, hidden)
+            if any(m and m.visibility == Visibility.INTERNAL for m in (new, old)):
+                internal.add("reports_to_id")
     if not isinstance(location_id, Keep):
         if location_id is not None:
             await _location(session, principal, row.workspace_id, location_id)
-        extra["location_id"] = (location_id, False)
+        values["location_id"] = _set(location_id)
     stance_after = stance_visibility or row.stance_visibility
     if stance is not None:
+        values["stance"] = stance
         # Public only while the stance is shared before and after.
-        shared = row.stance_visibility == stance_after == Visibility.SHARED
-        if shared:
-            values["stance"] = stance
-        else:
-            extra["stance"] = (stance, True)
+        if not row.stance_visibility == stance_after == Visibility.SHARED:
+            internal.add("stance")
     if stance_visibility is not None:
-        extra["stance_visibility"] = (stance_visibility, True)
+        values["stance_visibility"] = stance_visibility
+        internal.add("stance_visibility")
     was_internal = row.visibility == Visibility.INTERNAL
-    staged = stage(row, extra)
     await writes.update(
-        session, principal=principal, row=row, version=version, values=values, visibility=visibility
+        session,
+        principal=principal,
+        row=row,
+        version=version,
+        values=values,
+        visibility=visibility,
+        internal_fields=internal,
     )
-    await trace(session, principal, row, staged, was_internal=was_internal)
     if row.visibility == Visibility.INTERNAL and not was_internal:
         await _hide_relationships(session, principal, row)
     return row
@@ -325,8 +273,14 @@ async def delete_contact(
         )
     # Someone the viewer cannot see moves up a level rather than block (and reveal itself).
     for hidden in reports:
-        staged = stage(hidden, {"reports_to_id": (row.reports_to_id, True)})
-        await trace(session, principal, hidden, staged, was_internal=True)
+        await writes.update(
+            session,
+            principal=principal,
+            row=hidden,
+            version=hidden.version,
+            values={"reports_to_id": _set(row.reports_to_id)},
+            internal_fields={"reports_to_id"},
+        )
     # Its relationships go with it, each with its own (internal) history and event.
     for relationship in await session.scalars(
         select(Relationship).where(Relationship.contact_id == row.id)
@@ -441,16 +395,15 @@ async def update_relationship(
     if visibility is not None and visibility != row.visibility:
         require(principal, row.workspace_id, Permission.VISIBILITY_MANAGE)
         _shareable(await _visible_contact(session, principal, row.contact_id), visibility)
-    values = {"strength": _scale(strength, "strength"), "notes": clean_text(notes, "notes", 2000)}
-    extra: dict[str, tuple[Any, bool]] = {}
+    values: dict[str, Any] = {
+        "strength": _scale(strength, "strength"),
+        "notes": clean_text(notes, "notes", 2000),
+    }
     if not isinstance(last_interaction, Keep):
-        extra["last_interaction"] = (_interaction(last_interaction), False)
-    was_internal = row.visibility == Visibility.INTERNAL
-    staged = stage(row, extra)
+        values["last_interaction"] = _set(_interaction(last_interaction))
     await writes.update(
         session, principal=principal, row=row, version=version, values=values, visibility=visibility
     )
-    await trace(session, principal, row, staged, was_internal=was_internal)
     return row
 
 

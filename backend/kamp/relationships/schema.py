@@ -10,9 +10,9 @@ from typing import Annotated, Any
 
 import strawberry
 
+from kamp.coediting.types import Visibility
 from kamp.errors import BadRequest, UserError
 from kamp.graphql.context import Info
-from kamp.graphql.elements import Visibility
 from kamp.graphql.errors import UserErrorType, service_mutation
 from kamp.graphql.relay import Connection, connection, decode_id, optional_id
 from kamp.pagination import PageArgs

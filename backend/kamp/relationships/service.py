@@ -224,3 +224,7 @@ async def coverage_gaps(
 
 
 # --- validation -----------------------------------------------------------------------------
+
+
+access.reader("Contact", get_contacts)
+access.reader("Relationship", get_relationships)

@@ -10,8 +10,8 @@ import strawberry
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import LocationNode, UserNode
 from kamp.auth.policy import Permission, can
+from kamp.coediting.types import Visibility, WorkspaceElementNode
 from kamp.graphql.context import Info
-from kamp.graphql.elements import Visibility, WorkspaceElementNode
 from kamp.graphql.relay import Connection, connection, node_loader, register_node, to_global_id
 from kamp.pagination import PageArgs
 from kamp.relationships import loaders, models, service

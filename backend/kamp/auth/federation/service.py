@@ -19,12 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
 from kamp.accounts.models import Invitation, KeyAccount, Membership, Role, Side, User, Workspace
-from kamp.accounts.service import check_version, flush_versioned
 from kamp.auth.crypto import encrypt
 from kamp.auth.federation.models import FederatedIdentity, IdentityProvider
 from kamp.auth.policy import Permission, org_permissions, require_org
 from kamp.auth.principal import Principal
 from kamp.auth.service import normalize_email
+from kamp.coediting import writes
 from kamp.errors import Conflict, ErrorCode, UserError
 from kamp.text import clean_text
 
@@ -172,7 +172,7 @@ async def configure_identity_provider(
         )
     )
     if row is not None:
-        check_version(row, -1 if version is None else version)
+        writes.check_version(row, -1 if version is None else version)
     elif version is not None:
         raise Conflict(None, "This identity provider was removed; reload and start again.")
     slug = clean_text(slug, "slug", 64, required=True).lower()
@@ -201,7 +201,7 @@ async def configure_identity_provider(
     row.client_id, row.allowed_domains, row.enabled = client_id, domains, enabled
     if client_secret is not None:
         row.client_secret_encrypted = encrypt(secret_key, client_secret)
-    await flush_versioned(session, row)
+    await writes.flush(session)
     return row
 
 

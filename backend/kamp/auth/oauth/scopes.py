@@ -15,6 +15,10 @@ PERMISSION_SCOPES: dict[str, str] = {
     "accounts:write": "Change workspaces, invite and manage members, maintain sites",
     "plans:read": "Read account plans, the relationship map, the pipeline and forecasts",
     "plans:write": "Edit account plans, the relationship map, the pipeline and forecasts",
+    "meetings:read": "Read meetings, their agendas, minutes and calendar feeds",
+    "meetings:write": "Edit agendas and minutes; schedule and run meetings (as the role allows)",
+    "actions:read": "Read action items and their comments",
+    "actions:write": "Create, edit and comment on action items (as the role allows)",
 }
 
 CATALOGUE: dict[str, str] = {**PERMISSION_SCOPES, **IDENTITY_SCOPES}

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import strawberry
 
+from kamp.coediting import history
+from kamp.coediting.types import HistoryEntry
 from kamp.graphql.context import Info
-from kamp.graphql.elements import HistoryEntry
-from kamp.graphql.relay import NODE_LOADERS, query_id, to_global_id
-from kamp.history import service
+from kamp.graphql.relay import query_id, to_global_id
 
 MAX_RECENT = 50
 
@@ -30,24 +30,12 @@ class HistoryQuery:
     ) -> list[RecentChange]:
         workspace = query_id(workspace_id, "Workspace", field="workspaceId")
         limit = max(1, min(first, MAX_RECENT))
-        records = await service.recent_changes(
+        records = await history.recent_changes(
             info.context.session,
             principal=await info.context.require_principal(),
             workspace_id=workspace,
-            limit=limit * 3,  # some may be dropped below
+            limit=limit,
         )
-        by_type: dict[str, list] = {}
-        for record in records:
-            by_type.setdefault(record.node_type, []).append(record.node_id)
-        visible: set[tuple[str, object]] = set()
-        for type_name, ids in by_type.items():
-            loader = NODE_LOADERS.get(type_name)
-            if loader is None:
-                continue
-            unique = list(dict.fromkeys(ids))
-            for row_id, node in zip(unique, await loader(info, unique), strict=True):
-                if node is not None:
-                    visible.add((type_name, row_id))
         return [
             RecentChange(
                 entry=HistoryEntry(row=record),
@@ -55,5 +43,4 @@ class HistoryQuery:
                 node_id=to_global_id(record.node_type, record.node_id),
             )
             for record in records
-            if (record.node_type, record.node_id) in visible
-        ][:limit]
+        ]

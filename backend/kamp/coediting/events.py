@@ -1,5 +1,6 @@
-"""Change events of a workspace. Services record them inside the transaction; they are
-published only after it commits, so nobody hears of a change that was rolled back."""
+"""Change events of a workspace. The kernel's writes record them inside the transaction; they
+are published only after it commits, so nobody hears of a change that was rolled back. The
+broker carries them and knows nothing else of the kernel."""
 
 from __future__ import annotations
 
@@ -59,19 +60,21 @@ class Event:
         )
 
 
-def record(session: AsyncSession, event: Event) -> None:
+def _record(session: AsyncSession, event: Event) -> None:
     session.info.setdefault(_PENDING, []).append(event)
 
 
 def take_recorded(session: AsyncSession) -> list[Event]:
+    """The events of a transaction that committed, to publish."""
     return session.info.pop(_PENDING, [])
 
 
 def drop_recorded(session: AsyncSession) -> None:
+    """Forget the events of a transaction that rolled back."""
     session.info.pop(_PENDING, None)
 
 
-def record_change(
+def changed(
     session: AsyncSession,
     *,
     workspace_id: uuid.UUID,
@@ -81,9 +84,10 @@ def record_change(
     fields: Iterable[str] = (),
     internal: bool = False,
 ) -> None:
-    """Record that `node` (a model row; its class names the GraphQL type) was `action`ed."""
+    """`node` (a model row; its class names the GraphQL type) was `action`ed. Called by the
+    kernel's writes only: they keep history and events together."""
     node_type = type(node).__name__
-    record(
+    _record(
         session,
         Event(
             workspace_id=workspace_id,
@@ -97,11 +101,29 @@ def record_change(
     )
 
 
-def changed_fields(row: Any, values: dict[str, Any]) -> list[str]:
-    """Apply the given (non-None) values to a row; returns the names that really changed."""
-    changed: list[str] = []
-    for name, value in values.items():
-        if value is not None and getattr(row, name) != value:
-            setattr(row, name, value)
-            changed.append(name)
-    return changed
+def notify(
+    session: AsyncSession,
+    *,
+    workspace_id: uuid.UUID,
+    recipient_id: uuid.UUID,
+    node_type: str,
+    node_id: uuid.UUID,
+) -> None:
+    """Tell one user of a new notification (sent on that user's channel only)."""
+    _record(
+        session,
+        Event(
+            workspace_id=workspace_id,
+            kind=f"{node_type}.created",
+            node_type=node_type,
+            node_id=node_id,
+            recipient_id=recipient_id,
+        ),
+    )
+
+
+def presence_changed(workspace_id: uuid.UUID, node_type: str, node_id: uuid.UUID) -> Event:
+    """Someone came to or left a page: published at once on the page's own channel."""
+    return Event(
+        workspace_id=workspace_id, kind="Presence.changed", node_type=node_type, node_id=node_id
+    )

@@ -9,12 +9,11 @@ from strawberry.scalars import JSON
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
+from kamp.coediting.history import list_history
+from kamp.coediting.models import ChangeRecord, WorkspaceElement
 from kamp.coediting.models import Visibility as VisibilityModel
-from kamp.coediting.models import WorkspaceElement
 from kamp.graphql.context import Info
 from kamp.graphql.relay import Connection, Node, connection
-from kamp.history import models
-from kamp.history.service import list_history
 from kamp.pagination import PageArgs
 
 Visibility = strawberry.enum(
@@ -26,7 +25,7 @@ Visibility = strawberry.enum(
 
 @strawberry.type(description="One change to an element: who, when, which field, before, after.")
 class HistoryEntry:
-    row: strawberry.Private[models.ChangeRecord]
+    row: strawberry.Private[ChangeRecord]
 
     @strawberry.field(description="created, updated or deleted")
     def action(self) -> str:

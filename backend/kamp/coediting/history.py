@@ -1,4 +1,6 @@
-"""Writing and reading the change history of co-edited elements."""
+"""The change history of co-edited rows: written by the kernel's writes alone, read here as
+each principal may see it (internal changes only for those who read the supplier's view, and a
+change of a row the principal cannot load now not at all)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
-from kamp.history.models import ChangeRecord
+from kamp.coediting import access
+from kamp.coediting.models import ChangeRecord
 from kamp.pagination import Page, PageArgs, keyset_page
 
 
@@ -80,13 +83,18 @@ async def list_history(
 async def recent_changes(
     session: AsyncSession, *, principal: Principal, workspace_id: uuid.UUID, limit: int
 ) -> list[ChangeRecord]:
-    """A workspace's latest changes, newest first. The caller still drops changes of elements
-    the principal cannot load now (made internal since, or deleted)."""
+    """A workspace's latest changes, newest first, of rows the principal can load now (not
+    those made internal since, deleted, or never visible to it)."""
     require(principal, workspace_id, Permission.WORKSPACE_READ)
     stmt = select(ChangeRecord).where(ChangeRecord.workspace_id == workspace_id)
     if not can(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ):
         stmt = stmt.where(ChangeRecord.internal.is_(False))
-    rows = await session.scalars(
-        stmt.order_by(ChangeRecord.created_at.desc(), ChangeRecord.id.desc()).limit(limit)
+    records = list(
+        await session.scalars(
+            stmt.order_by(ChangeRecord.created_at.desc(), ChangeRecord.id.desc()).limit(limit * 3)
+        )
     )
-    return list(rows)
+    seen = await access.loadable(
+        session, principal, [(record.node_type, record.node_id) for record in records]
+    )
+    return [record for record in records if (record.node_type, record.node_id) in seen][:limit]
