@@ -1,4 +1,5 @@
-"""Keyset pagination shared by every list: stable order (created_at, id), at most 100 a page.
+"""Keyset pagination shared by every list: stable order (created_at, id), at most 100 a page;
+`keyset_pages` gives the same pages for many parents at once (nested lists).
 
 Arguments are checked by `PageArgs.parse` before any SQL runs, so an oversized page or a
 forged cursor costs nothing."""
@@ -9,12 +10,14 @@ import base64
 import binascii
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from kamp.errors import BadRequest
 
@@ -58,6 +61,32 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise BadRequest("`after` is not a valid cursor.") from exc
 
 
+def _after(stmt: Select[Any], model: Any, page: PageArgs, newest_first: bool) -> Select[Any]:
+    """Only the rows past the cursor, in page order."""
+    if page.after is None:
+        return stmt
+    created, key = model.created_at, model.id
+    stamp, row_id = page.after
+    if newest_first:
+        return stmt.where(or_(created < stamp, and_(created == stamp, key < row_id)))
+    return stmt.where(or_(created > stamp, and_(created == stamp, key > row_id)))
+
+
+def _order(model: Any, newest_first: bool) -> tuple[Any, Any]:
+    created, key = model.created_at, model.id
+    return (created.desc(), key.desc()) if newest_first else (created, key)
+
+
+def _page(rows: list[Any], first: int) -> Page[Any]:
+    """A page from up to `first + 1` rows in page order: the extra row means there is more."""
+    items = rows[:first]
+    return Page(
+        items=items,
+        cursors=[encode_cursor(item.created_at, item.id) for item in items],
+        has_next=len(rows) > first,
+    )
+
+
 async def keyset_page(
     session: AsyncSession,
     stmt: Select[Any],
@@ -69,19 +98,47 @@ async def keyset_page(
     """Run `stmt` (a select of `model`) for one page after the cursor."""
     if page.first == 0:
         return Page(items=[], cursors=[], has_next=False)
-    created, key = model.created_at, model.id
-    if page.after is not None:
-        stamp, row_id = page.after
-        if newest_first:
-            stmt = stmt.where(or_(created < stamp, and_(created == stamp, key < row_id)))
-        else:
-            stmt = stmt.where(or_(created > stamp, and_(created == stamp, key > row_id)))
-    order = (created.desc(), key.desc()) if newest_first else (created, key)
-    stmt = stmt.order_by(*order).limit(page.first + 1)
-    rows = list((await session.scalars(stmt)).all())
-    items = rows[: page.first]
-    return Page(
-        items=items,
-        cursors=[encode_cursor(item.created_at, item.id) for item in items],
-        has_next=len(rows) > page.first,
+    stmt = _after(stmt, model, page, newest_first)
+    stmt = stmt.order_by(*_order(model, newest_first)).limit(page.first + 1)
+    return _page(list((await session.scalars(stmt)).all()), page.first)
+
+
+async def keyset_pages(
+    session: AsyncSession,
+    stmt: Select[Any],
+    model: Any,
+    page: PageArgs,
+    *,
+    parent: InstrumentedAttribute[Any],
+    parent_ids: Sequence[uuid.UUID],
+    newest_first: bool = False,
+) -> dict[uuid.UUID, Page[Any]]:
+    """`keyset_page` for many parents in one statement: the page of `stmt` (a select of
+    `model`) for each of `parent_ids`, where `parent` is the column of `model` naming its
+    parent. Every parent gets the same `page`, so an `after` cursor applies to each of them.
+
+    The rows are numbered per parent in page order (ROW_NUMBER() OVER (PARTITION BY parent
+    ORDER BY created_at, id)) and each parent keeps its first `first + 1`, the extra one telling
+    whether a next page exists. Items, cursors and has_next are those that `keyset_page` gives
+    for `stmt` restricted to one parent; a parent without rows gets an empty page."""
+    keys = list(dict.fromkeys(parent_ids))
+    pages: dict[uuid.UUID, Page[Any]] = {
+        key: Page(items=[], cursors=[], has_next=False) for key in keys
+    }
+    if page.first == 0 or not keys:
+        return pages
+    stmt = _after(stmt, model, page, newest_first).where(parent.in_(keys))
+    position = func.row_number().over(partition_by=parent, order_by=_order(model, newest_first))
+    ranked = stmt.add_columns(position.label("page_position")).subquery("ranked")
+    row = aliased(model, ranked)
+    rows = await session.scalars(
+        select(row)
+        .where(ranked.c.page_position <= page.first + 1)
+        .order_by(getattr(row, parent.key), ranked.c.page_position)
     )
+    found: dict[uuid.UUID, list[Any]] = {}
+    for item in rows:
+        found.setdefault(getattr(item, parent.key), []).append(item)
+    for key, items in found.items():
+        pages[key] = _page(items, page.first)
+    return pages

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.accounts.models import Membership, User
-from kamp.actions.models import ActionComment
+from kamp.actions.models import ActionComment, ActionItem
 from kamp.actions.service import get_action_items
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
@@ -18,7 +18,7 @@ from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility
 from kamp.errors import NotFound
 from kamp.notifications.service import notify
-from kamp.pagination import Page, PageArgs, keyset_page
+from kamp.pagination import Page, PageArgs, keyset_pages
 from kamp.text import clean_text
 
 # "@jane.doe@example.com": an @ not preceded by a word character, then an address.
@@ -62,15 +62,32 @@ async def get_comments(
     return {row.id: row for row in rows}
 
 
-async def list_comments(
-    session: AsyncSession, *, principal: Principal, action_item_id: uuid.UUID, page: PageArgs
-) -> Page[ActionComment]:
-    """The comments of an item the caller has already loaded (so may see)."""
+async def comments_by_item(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    action_item_ids: Sequence[uuid.UUID],
+    page: PageArgs,
+) -> dict[uuid.UUID, Page[ActionComment]]:
+    """One page of comments per item, oldest first, in one query. Only the visible comments of
+    visible items: an item hidden from the caller has no comments."""
     stmt = select(ActionComment).where(
-        ActionComment.action_item_id == action_item_id,
         access.visible(ActionComment, principal, Permission.ACTIONS_READ),
+        select(ActionItem.id)
+        .where(
+            ActionItem.id == ActionComment.action_item_id,
+            access.visible(ActionItem, principal, Permission.ACTIONS_READ),
+        )
+        .exists(),
     )
-    return await keyset_page(session, stmt, ActionComment, page)
+    return await keyset_pages(
+        session,
+        stmt,
+        ActionComment,
+        page,
+        parent=ActionComment.action_item_id,
+        parent_ids=action_item_ids,
+    )
 
 
 async def add_comment(

@@ -9,7 +9,8 @@ from strawberry.dataloader import DataLoader
 
 from kamp.actions import comments, service
 from kamp.graphql.context import Info
-from kamp.graphql.dataloaders import keyed_loader
+from kamp.graphql.dataloaders import keyed_loader, paged_loader
+from kamp.pagination import Page, PageArgs
 
 
 def action_items(info: Info) -> DataLoader[uuid.UUID, Any]:
@@ -18,3 +19,10 @@ def action_items(info: Info) -> DataLoader[uuid.UUID, Any]:
 
 def action_comments(info: Info) -> DataLoader[uuid.UUID, Any]:
     return keyed_loader(info, "action_comments", comments.get_comments)
+
+
+def comments_of(info: Info, page: PageArgs) -> DataLoader[uuid.UUID, Page[Any]]:
+    """One page of comments per action item."""
+    return paged_loader(
+        info, "comments_by_item", comments.comments_by_item, page, keys="action_item_ids"
+    )

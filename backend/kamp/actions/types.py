@@ -9,7 +9,7 @@ import strawberry
 
 from kamp import clock
 from kamp.accounts.types import UserNode
-from kamp.actions import comments, loaders, models
+from kamp.actions import loaders, models
 from kamp.coediting.types import WorkspaceElementNode
 from kamp.graphql.context import Info
 from kamp.graphql.relay import (
@@ -121,12 +121,7 @@ class ActionItemNode(WorkspaceElementNode):
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ActionCommentNode]:
         page = PageArgs.parse(first, after)
-        result = await comments.list_comments(
-            info.context.session,
-            principal=await info.context.require_principal(),
-            action_item_id=self.row.id,
-            page=page,
-        )
+        result = await loaders.comments_of(info, page).load(self.row.id)
         return connection(result, ActionCommentNode.of)
 
 

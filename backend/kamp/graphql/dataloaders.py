@@ -1,5 +1,6 @@
 """DataLoaders over services: nested fields batch into one query per type per request, and
-the service's visibility filter applies to every batch."""
+the service's visibility filter applies to every batch. Nested connections batch too: one
+query per list and page arguments, whatever the number of parents."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from strawberry.dataloader import DataLoader
 
 from kamp.auth.principal import Principal
 from kamp.graphql.context import Info
+from kamp.pagination import Page, PageArgs
 
 T = TypeVar("T")
 
@@ -34,3 +36,25 @@ def keyed_loader(
         return [found.get(key) for key in batch]
 
     return context.loader(name, load)
+
+
+def paged_loader(
+    info: Info, name: str, fetch: Fetch[Page[T]], page: PageArgs, *, keys: str = "parent_ids"
+) -> DataLoader[uuid.UUID, Page[T]]:
+    """A loader of one page per parent, calling `fetch(session, principal=..., page=page,
+    <keys>=[...])`, which returns the pages by parent key. There is one loader per `name` and
+    distinct page arguments, so the parents of a batch share `first` and `after`; `name` must
+    also tell apart any other argument baked into `fetch` (a filter). A parent it leaves out
+    (hidden) loads as an empty page."""
+    context = info.context
+    empty: Page[T] = Page(items=[], cursors=[], has_next=False)
+
+    async def load(batch: Sequence[uuid.UUID]) -> list[Page[T]]:
+        principal: Principal = await context.require_principal()
+        session: AsyncSession = context.session
+        found: dict[uuid.UUID, Page[T]] = await fetch(
+            session, principal=principal, page=page, **{keys: list(batch)}
+        )
+        return [found.get(key, empty) for key in batch]
+
+    return context.loader(f"{name}:{page.first}:{page.after}", load)

@@ -20,8 +20,9 @@ from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility, WorkspaceElement
 from kamp.errors import ErrorCode, NotFound, UserError
-from kamp.pagination import Page, PageArgs, keyset_page
+from kamp.pagination import Page, PageArgs, keyset_pages
 from kamp.plans.models import (
+    AccountPlan,
     ContingencyPlan,
     Initiative,
     Measure,
@@ -75,22 +76,35 @@ def _objective_visible(principal: Principal) -> Any:
     )
 
 
-async def list_elements(
+async def elements_by_plan(
     session: AsyncSession,
     *,
     principal: Principal,
     model: type[Any],
-    plan_id: uuid.UUID,
+    plan_ids: Sequence[uuid.UUID],
     page: PageArgs,
     **filters: Any,
-) -> Page[Any]:
+) -> dict[uuid.UUID, Page[Any]]:
+    """One page of elements of a kind per plan, oldest first, in one query. Only the visible
+    elements of visible plans: a plan hidden from the caller has no elements."""
     stmt = select(model).where(
-        model.plan_id == plan_id, access.visible(model, principal, Permission.PLAN_READ)
+        access.visible(model, principal, Permission.PLAN_READ), _plan_visible(model, principal)
     )
     for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(model, name) == value)
-    return await keyset_page(session, stmt, model, page)
+    return await keyset_pages(session, stmt, model, page, parent=model.plan_id, parent_ids=plan_ids)
+
+
+def _plan_visible(model: type[Any], principal: Principal) -> Any:
+    return (
+        select(AccountPlan.id)
+        .where(
+            AccountPlan.id == model.plan_id,
+            access.visible(AccountPlan, principal, Permission.PLAN_READ),
+        )
+        .exists()
+    )
 
 
 async def measures_by_objective(

@@ -294,8 +294,19 @@ def snapshot_for(content: dict[str, Any], *, sees_internal: bool) -> dict[str, A
     return {"plan": content["plan"], **shared}
 
 
-async def get_snapshot(session: AsyncSession, *, plan_id: uuid.UUID) -> dict[str, Any] | None:
-    return await session.scalar(select(PlanSnapshot.content).where(PlanSnapshot.plan_id == plan_id))
+async def snapshots_by_plan(
+    session: AsyncSession, *, principal: Principal, plan_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """The frozen content of each visible approved plan, unfiltered (see `snapshot_for`)."""
+    rows = await session.execute(
+        select(PlanSnapshot.plan_id, PlanSnapshot.content)
+        .join(AccountPlan, AccountPlan.id == PlanSnapshot.plan_id)
+        .where(
+            PlanSnapshot.plan_id.in_(plan_ids),
+            access.visible(AccountPlan, principal, Permission.PLAN_READ),
+        )
+    )
+    return {plan_id: content for plan_id, content in rows}
 
 
 async def revise_plan(
@@ -363,14 +374,23 @@ async def workspace_member(
     )
 
 
-async def approvals(session: AsyncSession, *, plan_id: uuid.UUID) -> list[PlanApproval]:
-    """The decisions on a plan the caller has already loaded (so may see)."""
+async def approvals_by_plan(
+    session: AsyncSession, *, principal: Principal, plan_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[PlanApproval]]:
+    """The decisions on each visible plan, oldest first (at most one per side)."""
     rows = await session.scalars(
         select(PlanApproval)
-        .where(PlanApproval.plan_id == plan_id)
-        .order_by(PlanApproval.created_at)
+        .join(AccountPlan, AccountPlan.id == PlanApproval.plan_id)
+        .where(
+            PlanApproval.plan_id.in_(plan_ids),
+            access.visible(AccountPlan, principal, Permission.PLAN_READ),
+        )
+        .order_by(PlanApproval.created_at, PlanApproval.id)
     )
-    return list(rows)
+    found: dict[uuid.UUID, list[PlanApproval]] = {}
+    for row in rows:
+        found.setdefault(row.plan_id, []).append(row)
+    return found
 
 
 access.reader("AccountPlan", get_plans)

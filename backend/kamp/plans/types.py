@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -20,7 +21,7 @@ from kamp.graphql.relay import (
     register_node,
     to_global_id,
 )
-from kamp.pagination import PageArgs
+from kamp.pagination import Page, PageArgs
 from kamp.plans import elements, loaders, models, service
 
 PlanStage = strawberry.enum(models.PlanStage)
@@ -271,17 +272,10 @@ class AccountPlanNode(WorkspaceElementNode):
         return self.row.approved_at
 
     async def _page(
-        self, info: Info, model: type, first: int | None, after: str | None, **filters: object
-    ):  # type: ignore[no-untyped-def]
+        self, info: Info, type_name: str, first: int | None, after: str | None, **filters: object
+    ) -> Page[Any]:
         page = PageArgs.parse(first, after)
-        return await elements.list_elements(
-            info.context.session,
-            principal=await info.context.require_principal(),
-            model=model,
-            plan_id=self.row.id,
-            page=page,
-            **filters,
-        )
+        return await loaders.elements_of(info, type_name, page, **filters).load(self.row.id)
 
     @strawberry.field
     async def objectives(
@@ -292,7 +286,7 @@ class AccountPlanNode(WorkspaceElementNode):
         side: Side | None = None,  # type: ignore[valid-type]
     ) -> Connection[ObjectiveNode]:
         return connection(
-            await self._page(info, models.Objective, first, after, side=side), ObjectiveNode.of
+            await self._page(info, "Objective", first, after, side=side), ObjectiveNode.of
         )
 
     @strawberry.field
@@ -304,24 +298,20 @@ class AccountPlanNode(WorkspaceElementNode):
         kind: SwotKind | None = None,  # type: ignore[valid-type]
     ) -> Connection[SwotEntryNode]:
         return connection(
-            await self._page(info, models.SwotEntry, first, after, kind=kind), SwotEntryNode.of
+            await self._page(info, "SwotEntry", first, after, kind=kind), SwotEntryNode.of
         )
 
     @strawberry.field
     async def initiatives(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[InitiativeNode]:
-        return connection(
-            await self._page(info, models.Initiative, first, after), InitiativeNode.of
-        )
+        return connection(await self._page(info, "Initiative", first, after), InitiativeNode.of)
 
     @strawberry.field
     async def comments(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[PlanCommentNode]:
-        return connection(
-            await self._page(info, models.PlanComment, first, after), PlanCommentNode.of
-        )
+        return connection(await self._page(info, "PlanComment", first, after), PlanCommentNode.of)
 
     @strawberry.field(
         description="The plan for losing the account; supplier-internal unless shared."
@@ -332,12 +322,12 @@ class AccountPlanNode(WorkspaceElementNode):
 
     @strawberry.field
     async def approvals(self, info: Info) -> list[PlanApprovalType]:
-        rows = await service.approvals(info.context.session, plan_id=self.row.id)
+        rows = await loaders.approvals_of(info).load(self.row.id) or []
         return [PlanApprovalType(row=row) for row in rows]
 
     @strawberry.field(description="The approved plan as frozen, filtered for the viewer.")
     async def snapshot(self, info: Info) -> JSON | None:
-        content = await service.get_snapshot(info.context.session, plan_id=self.row.id)
+        content = await loaders.snapshot_of(info).load(self.row.id)
         if content is None:
             return None
         principal = await info.context.require_principal()
