@@ -16,7 +16,7 @@ from kamp import clock as kamp_clock
 from kamp.accounts.models import Role
 from kamp.graphql.relay import parse_global_id
 from kamp.mail.models import OutboxMessage
-from kamp.meetings import invitations
+from kamp.meetings import notices
 from kamp.meetings.models import Meeting
 from tests.auth.oauth_support import exchange, get_code, make_client
 from tests.clock import days_from_today, local, local_change_day, next_weekday
@@ -134,7 +134,7 @@ async def test_a_repeated_notice_reaches_the_mailbox_once(qbr, world, runtime): 
     for _ in range(2):  # a retried job or request: the same meeting version
         async with runtime.session_factory() as session:
             row = await session.get(Meeting, parse_global_id(meeting["id"])[1])
-            await invitations.send_calendar_notice(
+            await notices.send_calendar_notice(
                 session,
                 row,
                 kind="meeting.invitation",

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
+from kamp.accounts import members
 from kamp.accounts.models import Membership, Role, Side
 from kamp.actions.models import ActionItem, ActionPriority, ActionStatus
 from kamp.auth.policy import Permission, can, require
@@ -24,7 +25,7 @@ from kamp.meetings.models import AgendaItem
 from kamp.meetings.service import get_meetings
 from kamp.notifications.service import notify
 from kamp.pagination import Page, PageArgs, keyset_page
-from kamp.plans.elements import get_elements, workspace_owner
+from kamp.plans.elements import get_elements
 from kamp.plans.models import Objective
 from kamp.text import clean_text
 
@@ -87,11 +88,7 @@ async def _check_internal_owner(session: AsyncSession, row: ActionItem) -> None:
     """An INTERNAL item owned by a customer would be an item its owner cannot see."""
     if row.visibility != Visibility.INTERNAL or row.owner_id is None:
         return
-    role = await session.scalar(
-        select(Membership.role).where(
-            Membership.workspace_id == row.workspace_id, Membership.user_id == row.owner_id
-        )
-    )
+    role = await members.role_of(session, row.workspace_id, row.owner_id)
     if role is not None and not access.may_see(role, row, permission=Permission.ACTIONS_READ):
         raise UserError(
             "ownerId", "An internal action item needs an owner at the supplier.", ErrorCode.INVALID
@@ -175,7 +172,7 @@ async def create_action_item(
         workspace_id=workspace_id,
         title=clean_text(title, "title", 300, required=True),
         description=clean_text(description, "description", 10_000) or "",
-        owner_id=await workspace_owner(session, workspace_id, owner_id),
+        owner_id=await members.owner(session, workspace_id, owner_id),
         due_date=due_date,
         priority=priority,
         status=ActionStatus.OPEN,
@@ -243,7 +240,7 @@ async def update_action_item(
         values={
             "title": clean_text(title, "title", 300, required=True),
             "description": clean_text(description, "description", 10_000),
-            "owner_id": await workspace_owner(session, row.workspace_id, owner_id),
+            "owner_id": await members.owner(session, row.workspace_id, owner_id),
             "due_date": due_date,
             "priority": priority,
             "status": status,

@@ -37,6 +37,11 @@ CLEAR: Final = _Clear()
 Changes = dict[str, tuple[Any, Any]]
 
 
+def or_clear(value: Any) -> Any:
+    """A value for `update` that empties the field when it is None (a field the user cleared)."""
+    return CLEAR if value is None else value
+
+
 def _internal(row: Any) -> bool:
     return getattr(row, "visibility", Visibility.SHARED) == Visibility.INTERNAL
 

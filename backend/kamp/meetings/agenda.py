@@ -5,104 +5,30 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp.auth.policy import Permission, can, require
+from kamp.accounts import members
+from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility, WorkspaceElement
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
 from kamp.meetings.models import (
     AgendaItem,
-    AgendaTopic,
     Meeting,
     MeetingDecision,
-    MeetingType,
 )
 from kamp.meetings.service import clean_minutes, visible_meeting
-from kamp.plans.elements import workspace_owner
+from kamp.meetings.templates import default_visibility
 from kamp.text import clean_text
 
 E = TypeVar("E", bound=WorkspaceElement)
 MAX_AGENDA_ITEMS = 50  # the meeting page shows them all, in order
 MAX_DECISIONS = 100
-
-
-@dataclass(frozen=True)
-class TemplateItem:
-    title: str
-    minutes: int
-    topic: AgendaTopic = AgendaTopic.GENERAL
-    # Supplier-only preparation: INTERNAL, so the customer never sees it in the agenda.
-    internal: bool = False
-
-
-_PREPARATION = TemplateItem(
-    "Supplier preparation: positions, talking points and asks", 10, internal=True
-)
-_SALES = TemplateItem(
-    "Sales performance update: % of year-to-date and annual goal",
-    10,
-    AgendaTopic.SALES_PERFORMANCE,
-)
-_ISSUES = TemplateItem("Issues needing resolution or escalation", 10, AgendaTopic.ISSUES)
-_PIPELINE = TemplateItem(
-    "Pipeline review: new, open and lost opportunities", 10, AgendaTopic.PIPELINE_REVIEW
-)
-_MARKETING = TemplateItem("Marketing and business development", 5, AgendaTopic.MARKETING)
-_CORPORATE = TemplateItem(
-    "Corporate update: people moves, strategic changes, M&A", 5, AgendaTopic.CORPORATE_UPDATE
-)
-_FIELD = TemplateItem(
-    "Voice of the field: updates from branches, districts and regions",
-    10,
-    AgendaTopic.VOICE_OF_THE_FIELD,
-)
-_PLAN = TemplateItem("Account plan: objectives and initiatives", 20, AgendaTopic.PLAN_REVIEW)
-_ACTIONS = TemplateItem("Action items: review and next steps", 10, AgendaTopic.ACTION_REVIEW)
-
-# The default agenda of each meeting type.
-TEMPLATES: dict[MeetingType, list[TemplateItem]] = {
-    MeetingType.KICK_OFF: [
-        _PREPARATION,
-        TemplateItem("Introductions: who is who on both sides", 15),
-        _PLAN,
-        TemplateItem("Ways of working and meeting cadence", 10),
-        _ACTIONS,
-    ],
-    MeetingType.WEEKLY_STANDING: [_SALES, _ISSUES, _PIPELINE, _MARKETING, _CORPORATE, _FIELD],
-    MeetingType.MONTHLY_EXECUTIVE_REVIEW: [
-        _PREPARATION,
-        _SALES,
-        _PLAN,
-        _PIPELINE,
-        _ISSUES,
-        _CORPORATE,
-        _ACTIONS,
-    ],
-    MeetingType.QUARTERLY_BUSINESS_REVIEW: [
-        _PREPARATION,
-        _SALES,
-        _PLAN,
-        _PIPELINE,
-        _MARKETING,
-        _FIELD,
-        _CORPORATE,
-        _ACTIONS,
-    ],
-    MeetingType.JOINT_PLANNING: [
-        _SALES,
-        TemplateItem("SWOT: strengths, weaknesses, opportunities, threats", 20),
-        TemplateItem("Objectives and measures for the next period", 30, AgendaTopic.PLAN_REVIEW),
-        TemplateItem("Initiatives, owners and contingency", 20, AgendaTopic.PLAN_REVIEW),
-        _ACTIONS,
-    ],
-}
 
 
 # --- reads ----------------------------------------------------------------------------------
@@ -168,10 +94,6 @@ async def _child(
     return row
 
 
-def _default_visibility(meeting: Meeting) -> Visibility:
-    return Visibility.INTERNAL if meeting.visibility == Visibility.INTERNAL else Visibility.SHARED
-
-
 async def _count(session: AsyncSession, model: type[Any], meeting_id: uuid.UUID) -> int:
     count = await session.scalar(
         select(func.count()).select_from(model).where(model.meeting_id == meeting_id)
@@ -180,28 +102,6 @@ async def _count(session: AsyncSession, model: type[Any], meeting_id: uuid.UUID)
 
 
 # --- agenda items ---------------------------------------------------------------------------
-
-
-async def apply_template(session: AsyncSession, principal: Principal, meeting: Meeting) -> None:
-    """A new meeting's default agenda, from the template of its type. Preparation items are
-    left out when the one scheduling may not create INTERNAL content."""
-    sees_internal = can(principal, meeting.workspace_id, Permission.ACCOUNT_INTERNAL_READ)
-    items = [
-        item
-        for item in TEMPLATES.get(meeting.meeting_type, [])
-        if sees_internal or not item.internal
-    ]
-    for position, item in enumerate(items):
-        row = AgendaItem(
-            workspace_id=meeting.workspace_id,
-            meeting_id=meeting.id,
-            title=item.title,
-            time_box_minutes=item.minutes,
-            position=position,
-            topic=item.topic,
-            visibility=Visibility.INTERNAL if item.internal else _default_visibility(meeting),
-        )
-        await writes.create(session, principal=principal, row=row)
 
 
 async def create_agenda_item(
@@ -227,11 +127,11 @@ async def create_agenda_item(
         meeting_id=meeting.id,
         title=clean_text(title, "title", 300, required=True),
         notes=clean_text(notes, "notes", 20_000) or "",
-        owner_id=await workspace_owner(session, meeting.workspace_id, owner_id),
+        owner_id=await members.owner(session, meeting.workspace_id, owner_id),
         time_box_minutes=clean_minutes(time_box_minutes, "timeBoxMinutes"),
         position=count,
         visibility=access.initial_visibility(
-            principal, meeting.workspace_id, visibility, _default_visibility(meeting)
+            principal, meeting.workspace_id, visibility, default_visibility(meeting)
         ),
     )
     return await writes.create(session, principal=principal, row=row)
@@ -259,7 +159,7 @@ async def update_agenda_item(
         values={
             "title": clean_text(title, "title", 300, required=True),
             "notes": clean_text(notes, "notes", 20_000),
-            "owner_id": await workspace_owner(session, row.workspace_id, owner_id),
+            "owner_id": await members.owner(session, row.workspace_id, owner_id),
             "time_box_minutes": clean_minutes(time_box_minutes, "timeBoxMinutes"),
         },
         visibility=visibility,
@@ -354,7 +254,7 @@ async def record_decision(
         agenda_item_id=agenda_item_id,
         text=clean_text(text, "text", 10_000, required=True),
         visibility=access.initial_visibility(
-            principal, meeting.workspace_id, visibility, _default_visibility(meeting)
+            principal, meeting.workspace_id, visibility, default_visibility(meeting)
         ),
     )
     return await writes.create(session, principal=principal, row=row)

@@ -11,13 +11,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock, timezones
-from kamp.accounts.models import Membership, User
+from kamp.accounts import members
+from kamp.accounts.models import User
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
-from kamp.meetings import invitations, recurrence
+from kamp.meetings import notices, recurrence, templates
 from kamp.meetings.models import (
     Meeting,
     MeetingAttendee,
@@ -227,18 +228,7 @@ async def _members(
     wanted = list(dict.fromkeys(user_ids))
     if len(wanted) > MAX_ATTENDEES:
         raise UserError("attendeeIds", f"Invite at most {MAX_ATTENDEES}.", ErrorCode.INVALID)
-    found = set(
-        await session.scalars(
-            select(Membership.user_id).where(
-                Membership.workspace_id == workspace_id, Membership.user_id.in_(wanted)
-            )
-        )
-    )
-    if found != set(wanted):
-        raise UserError(
-            "attendeeIds", "Attendees must be members of this workspace.", ErrorCode.INVALID
-        )
-    return wanted
+    return await members.members(session, workspace_id, wanted, field="attendeeIds")
 
 
 async def create_meeting(
@@ -260,7 +250,6 @@ async def create_meeting(
 ) -> Meeting:
     """The KAM schedules a meeting (of a series or alone); its agenda starts from the template
     of its type, and each attendee is sent an invitation with the ICS."""
-    from kamp.meetings.agenda import apply_template  # agenda builds on this module
 
     require(principal, workspace_id, Permission.MEETINGS_RUN)
     series = None
@@ -289,12 +278,12 @@ async def create_meeting(
     for user_id in await _members(session, workspace_id, attendee_ids):
         session.add(MeetingAttendee(meeting_id=row.id, user_id=user_id))
     await session.flush()
-    await apply_template(session, principal, row)
-    await invitations.send_calendar_notice(
+    await templates.apply_template(session, principal, row)
+    await notices.send_calendar_notice(
         session,
         row,
         kind="meeting.invitation",
-        user_ids=await invitations.attendee_ids(session, row.id),
+        user_ids=await notices.attendee_ids(session, row.id),
         actor_id=principal.user_id,
         base_url=base_url,
     )
@@ -307,7 +296,7 @@ async def _replace_attendees(
     """Replace the attendee list. Returns the change as the meeting's history keeps it
     (`attendees`: sorted, comma-separated user IDs), who was added and who was removed."""
     wanted = await _members(session, row.workspace_id, attendee_ids)
-    previous = set(await invitations.attendee_ids(session, row.id))
+    previous = set(await notices.attendee_ids(session, row.id))
     before = ",".join(
         sorted(
             str(u)
@@ -375,22 +364,22 @@ async def update_meeting(
         derived=attendees,
     )
     notice = {"actor_id": principal.user_id, "base_url": base_url}
-    current = [u for u in await invitations.attendee_ids(session, row.id) if u not in added]
+    current = [u for u in await notices.attendee_ids(session, row.id) if u not in added]
     if row.status == MeetingStatus.CANCELLED and not was_cancelled:
-        await invitations.send_calendar_notice(
+        await notices.send_calendar_notice(
             session, row, kind="meeting.cancelled", user_ids=current + removed, **notice
         )
         return row
     if any(getattr(row, name) != value for name, value in before.items()):
-        await invitations.send_calendar_notice(
+        await notices.send_calendar_notice(
             session, row, kind="meeting.updated", user_ids=current, **notice
         )
     if added:
-        await invitations.send_calendar_notice(
+        await notices.send_calendar_notice(
             session, row, kind="meeting.invitation", user_ids=added, **notice
         )
     if removed:
-        await invitations.send_calendar_notice(
+        await notices.send_calendar_notice(
             session, row, kind="meeting.cancelled", user_ids=removed, **notice
         )
     return row
@@ -443,7 +432,7 @@ async def publish_minutes(
         version=version,
         values={"status": MeetingStatus.HELD, "minutes_published_at": clock.now()},
     )
-    await invitations.send_minutes(session, row, actor_id=principal.user_id, base_url=base_url)
+    await notices.send_minutes(session, row, actor_id=principal.user_id, base_url=base_url)
     return row
 
 

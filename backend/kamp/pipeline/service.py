@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp.accounts.models import Membership
+from kamp.accounts import members
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
@@ -183,23 +183,6 @@ def _currency(value: str | None) -> str | None:
     return value
 
 
-async def _owner(
-    session: AsyncSession, workspace_id: uuid.UUID, owner_id: uuid.UUID | None
-) -> uuid.UUID | None:
-    if owner_id is None:
-        return None
-    member = await session.scalar(
-        select(Membership.id).where(
-            Membership.workspace_id == workspace_id, Membership.user_id == owner_id
-        )
-    )
-    if member is None:
-        raise UserError(
-            "ownerId", "The owner must be a member of this workspace.", ErrorCode.INVALID
-        )
-    return owner_id
-
-
 def _check_lost(stage: OpportunityStage, post_mortem: str) -> None:
     if stage == S.LOST and not post_mortem:
         raise UserError(
@@ -252,7 +235,7 @@ async def create_opportunity(
         currency=_currency(currency),
         expected_close=expected_close,
         product_line=clean_text(product_line, "productLine", 100) or "",
-        owner_id=await _owner(session, workspace_id, owner_id),
+        owner_id=await members.owner(session, workspace_id, owner_id),
         post_mortem=post_mortem,
         visibility=access.initial_visibility(
             principal, workspace_id, visibility, DEFAULT_VISIBILITY
@@ -304,7 +287,7 @@ async def update_opportunity(
             "currency": _currency(currency),
             "expected_close": expected_close,
             "product_line": clean_text(product_line, "productLine", 100),
-            "owner_id": await _owner(session, row.workspace_id, owner_id),
+            "owner_id": await members.owner(session, row.workspace_id, owner_id),
             "post_mortem": post_mortem,
         },
         visibility=visibility,

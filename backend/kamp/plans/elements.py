@@ -1,20 +1,18 @@
-"""The elements of an account plan: objectives and their measures, SWOT entries,
-initiatives, the contingency plan and comments. Each is versioned, has its own visibility
-and history, and is editable only while its plan is a draft."""
+"""What every element of an account plan shares: reading them as the principal may see them,
+the default visibility of each kind, the draft-only edit check and removal. The elements' own
+use cases are in objectives.py, swot.py, initiatives.py, contingency.py and comments.py."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp.accounts.models import Side
 from kamp.auth.policy import Permission
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
@@ -27,15 +25,12 @@ from kamp.plans.models import (
     Initiative,
     Measure,
     Objective,
-    ObjectiveStatus,
     PlanComment,
     SwotEntry,
 )
-from kamp.plans.service import plan_for_edit, workspace_member
-from kamp.text import clean_text
+from kamp.plans.service import plan_for_edit
 
 E = TypeVar("E", bound=WorkspaceElement)
-MAX_MEASURES = 20  # per objective: the plan page shows them all, so the list stays bounded
 
 # Default visibility by kind: the supplier's analysis stays internal until the KAM shares it.
 DEFAULT_VISIBILITY: dict[type[Any], Visibility] = {
@@ -154,18 +149,6 @@ def clean_amount(
     return value
 
 
-async def workspace_owner(
-    session: AsyncSession, workspace_id: uuid.UUID, owner_id: uuid.UUID | None
-) -> uuid.UUID | None:
-    if owner_id is None:
-        return None
-    if await workspace_member(session, workspace_id=workspace_id, user_id=owner_id) is None:
-        raise UserError(
-            "ownerId", "The owner must be a member of this workspace.", ErrorCode.INVALID
-        )
-    return owner_id
-
-
 async def editable(
     session: AsyncSession, principal: Principal, model: type[E], element_id: uuid.UUID
 ) -> tuple[E, Any]:
@@ -189,71 +172,6 @@ async def plan_of_measure(session: AsyncSession, measure: Any) -> uuid.UUID:
 # --- objectives -----------------------------------------------------------------------------
 
 
-async def create_objective(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    plan_id: uuid.UUID,
-    side: Side,
-    title: str,
-    description: str = "",
-    owner_id: uuid.UUID | None = None,
-    status: ObjectiveStatus = ObjectiveStatus.NOT_STARTED,
-    due_date: date | None = None,
-    visibility: Visibility | None = None,
-) -> Objective:
-    plan = await plan_for_edit(session, principal, plan_id)
-    position = await session.scalar(
-        select(func.count()).select_from(Objective).where(Objective.plan_id == plan.id)
-    )
-    row = Objective(
-        workspace_id=plan.workspace_id,
-        plan_id=plan.id,
-        side=side,
-        title=clean_text(title, "title", 300, required=True),
-        description=clean_text(description, "description", 10_000) or "",
-        owner_id=await workspace_owner(session, plan.workspace_id, owner_id),
-        status=status,
-        due_date=due_date,
-        position=position or 0,
-        visibility=access.initial_visibility(
-            principal, plan.workspace_id, visibility, DEFAULT_VISIBILITY[Objective]
-        ),
-    )
-    return await writes.create(session, principal=principal, row=row)
-
-
-async def update_objective(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    objective_id: uuid.UUID,
-    version: int,
-    title: str | None = None,
-    description: str | None = None,
-    owner_id: uuid.UUID | None = None,
-    status: ObjectiveStatus | None = None,
-    due_date: date | None = None,
-    visibility: Visibility | None = None,
-) -> Objective:
-    row, plan = await editable(session, principal, Objective, objective_id)
-    await writes.update(
-        session,
-        principal=principal,
-        row=row,
-        version=version,
-        values={
-            "title": clean_text(title, "title", 300, required=True),
-            "description": clean_text(description, "description", 10_000),
-            "owner_id": await workspace_owner(session, plan.workspace_id, owner_id),
-            "status": status,
-            "due_date": due_date,
-        },
-        visibility=visibility,
-    )
-    return row
-
-
 async def delete_element(
     session: AsyncSession, *, principal: Principal, model: type[Any], element_id: uuid.UUID
 ) -> uuid.UUID:
@@ -263,72 +181,6 @@ async def delete_element(
 
 
 # --- measures -------------------------------------------------------------------------------
-
-
-async def create_measure(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    objective_id: uuid.UUID,
-    name: str,
-    target: Decimal,
-    current: Decimal = Decimal(0),
-    unit: str = "",
-    visibility: Visibility | None = None,
-) -> Measure:
-    objective, plan = await editable(session, principal, Objective, objective_id)
-    count = await session.scalar(
-        select(func.count()).select_from(Measure).where(Measure.objective_id == objective.id)
-    )
-    if (count or 0) >= MAX_MEASURES:
-        raise UserError(
-            "objectiveId", f"An objective has at most {MAX_MEASURES} measures.", ErrorCode.INVALID
-        )
-    # A measure of an internal objective is internal too.
-    default = (
-        Visibility.INTERNAL
-        if objective.visibility == Visibility.INTERNAL
-        else DEFAULT_VISIBILITY[Measure]
-    )
-    row = Measure(
-        workspace_id=plan.workspace_id,
-        objective_id=objective.id,
-        name=clean_text(name, "name", 200, required=True),
-        target=clean_amount(target, "target", allow_negative=True),
-        current=clean_amount(current, "current", allow_negative=True),
-        unit=clean_text(unit, "unit", 30) or "",
-        visibility=access.initial_visibility(principal, plan.workspace_id, visibility, default),
-    )
-    return await writes.create(session, principal=principal, row=row)
-
-
-async def update_measure(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    measure_id: uuid.UUID,
-    version: int,
-    name: str | None = None,
-    target: Decimal | None = None,
-    current: Decimal | None = None,
-    unit: str | None = None,
-    visibility: Visibility | None = None,
-) -> Measure:
-    row, _plan = await editable(session, principal, Measure, measure_id)
-    await writes.update(
-        session,
-        principal=principal,
-        row=row,
-        version=version,
-        values={
-            "name": clean_text(name, "name", 200, required=True),
-            "target": clean_amount(target, "target", allow_negative=True),
-            "current": clean_amount(current, "current", allow_negative=True),
-            "unit": clean_text(unit, "unit", 30),
-        },
-        visibility=visibility,
-    )
-    return row
 
 
 for _model in (Objective, Measure, SwotEntry, Initiative, ContingencyPlan, PlanComment):

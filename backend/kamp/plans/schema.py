@@ -19,7 +19,16 @@ from kamp.graphql.relay import (
     query_id,
 )
 from kamp.pagination import PageArgs
-from kamp.plans import elements, loaders, sections, service
+from kamp.plans import (
+    comments,
+    contingency,
+    elements,
+    initiatives,
+    loaders,
+    objectives,
+    service,
+    swot,
+)
 from kamp.plans.inputs import (
     AccountPlanPayload,
     AddPlanCommentInput,
@@ -180,7 +189,7 @@ class PlansMutation:
             field="objective",
             node=ObjectiveNode.of,
             decode=lambda: {**_plan(input.plan_id), "owner_id": _owner(input.owner_id)},
-            call=lambda s, p, **ids: elements.create_objective(
+            call=lambda s, p, **ids: objectives.create_objective(
                 s,
                 principal=p,
                 side=input.side,
@@ -204,7 +213,7 @@ class PlansMutation:
                 "objective_id": decode_id(input.id, "Objective"),
                 "owner_id": _owner(input.owner_id),
             },
-            call=lambda s, p, **ids: elements.update_objective(
+            call=lambda s, p, **ids: objectives.update_objective(
                 s,
                 principal=p,
                 version=input.version,
@@ -227,7 +236,7 @@ class PlansMutation:
             decode=lambda: {
                 "objective_id": decode_id(input.objective_id, "Objective", field="objectiveId")
             },
-            call=lambda s, p, **ids: elements.create_measure(
+            call=lambda s, p, **ids: objectives.create_measure(
                 s,
                 principal=p,
                 name=input.name,
@@ -247,7 +256,7 @@ class PlansMutation:
             field="measure",
             node=MeasureNode.of,
             decode=lambda: {"measure_id": decode_id(input.id, "Measure")},
-            call=lambda s, p, **ids: elements.update_measure(
+            call=lambda s, p, **ids: objectives.update_measure(
                 s,
                 principal=p,
                 version=input.version,
@@ -268,7 +277,7 @@ class PlansMutation:
             field="entry",
             node=SwotEntryNode.of,
             decode=lambda: _plan(input.plan_id),
-            call=lambda s, p, **ids: sections.create_swot_entry(
+            call=lambda s, p, **ids: swot.create_swot_entry(
                 s, principal=p, kind=input.kind, text=input.text, visibility=input.visibility, **ids
             ),
         )
@@ -281,7 +290,7 @@ class PlansMutation:
             field="entry",
             node=SwotEntryNode.of,
             decode=lambda: {"entry_id": decode_id(input.id, "SwotEntry")},
-            call=lambda s, p, **ids: sections.update_swot_entry(
+            call=lambda s, p, **ids: swot.update_swot_entry(
                 s,
                 principal=p,
                 version=input.version,
@@ -302,7 +311,7 @@ class PlansMutation:
             field="initiative",
             node=InitiativeNode.of,
             decode=lambda: {**_plan(input.plan_id), "owner_id": _owner(input.owner_id)},
-            call=lambda s, p, **ids: sections.create_initiative(
+            call=lambda s, p, **ids: initiatives.create_initiative(
                 s,
                 principal=p,
                 title=input.title,
@@ -327,7 +336,7 @@ class PlansMutation:
                 "initiative_id": decode_id(input.id, "Initiative"),
                 "owner_id": _owner(input.owner_id),
             },
-            call=lambda s, p, **ids: sections.update_initiative(
+            call=lambda s, p, **ids: initiatives.update_initiative(
                 s,
                 principal=p,
                 version=input.version,
@@ -350,7 +359,7 @@ class PlansMutation:
             field="contingency",
             node=ContingencyPlanNode.of,
             decode=lambda: _plan(input.plan_id),
-            call=lambda s, p, **ids: sections.set_contingency(
+            call=lambda s, p, **ids: contingency.set_contingency(
                 s,
                 principal=p,
                 version=input.version,
@@ -374,7 +383,7 @@ class PlansMutation:
             field="comment",
             node=PlanCommentNode.of,
             decode=decode,
-            call=lambda s, p, **ids: sections.add_comment(
+            call=lambda s, p, **ids: comments.add_comment(
                 s, principal=p, text=input.text, visibility=input.visibility, **ids
             ),
         )

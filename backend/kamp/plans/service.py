@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
-from kamp.accounts.models import Membership, Side, User
+from kamp.accounts.models import Side
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
@@ -361,17 +361,6 @@ def _copy(row: Any, *, plan_id: uuid.UUID, objective_ids: dict[uuid.UUID, uuid.U
     if "objective_id" in values:
         values["objective_id"] = objective_ids[values["objective_id"]]
     return type(row)(**values)
-
-
-async def workspace_member(
-    session: AsyncSession, *, workspace_id: uuid.UUID, user_id: uuid.UUID
-) -> User | None:
-    """A user who is a member of the workspace (owners of objectives must be)."""
-    return await session.scalar(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.workspace_id == workspace_id, User.id == user_id)
-    )
 
 
 async def approvals_by_plan(

@@ -22,7 +22,7 @@ from kamp.graphql.relay import (
     to_global_id,
 )
 from kamp.pagination import Page, PageArgs
-from kamp.plans import elements, loaders, models, service
+from kamp.plans import loaders, models, objectives, service
 
 PlanStage = strawberry.enum(models.PlanStage)
 PlanStatus = strawberry.enum(models.PlanStatus)
@@ -106,7 +106,7 @@ class ObjectiveNode(WorkspaceElementNode):
     async def owner(self, info: Info) -> UserNode | None:
         return await _user(info, self.row.owner_id)
 
-    @strawberry.field(description=f"At most {elements.MAX_MEASURES}, oldest first.")
+    @strawberry.field(description=f"At most {objectives.MAX_MEASURES}, oldest first.")
     async def measures(self, info: Info) -> list[MeasureNode]:
         rows = await loaders.measures_of(info).load(self.row.id) or []
         return [MeasureNode.of(row) for row in rows]

@@ -16,7 +16,7 @@ from kamp.graphql.context import Info
 from kamp.graphql.errors import UserErrorType, service_mutation
 from kamp.graphql.relay import Connection, connection, decode_id, optional_id
 from kamp.pagination import PageArgs
-from kamp.relationships import changes, service
+from kamp.relationships import contacts, relationship, service
 from kamp.relationships.types import (
     BuyingRole,
     ContactNode,
@@ -235,7 +235,7 @@ class RelationshipsMutation:
                 "reports_to_id": _id(input.reports_to_id, "Contact", "reportsToId"),
                 "location_id": _id(input.location_id, "Location", "locationId"),
             },
-            call=lambda s, p, **ids: changes.create_contact(
+            call=lambda s, p, **ids: contacts.create_contact(
                 s,
                 principal=p,
                 name=input.name,
@@ -262,7 +262,7 @@ class RelationshipsMutation:
                 "reports_to_id": _optional(input.reports_to_id, "Contact", "reportsToId"),
                 "location_id": _optional(input.location_id, "Location", "locationId"),
             },
-            call=lambda s, p, **ids: changes.update_contact(
+            call=lambda s, p, **ids: contacts.update_contact(
                 s,
                 principal=p,
                 version=input.version,
@@ -286,7 +286,7 @@ class RelationshipsMutation:
             field="deleted_id",
             node=lambda _: input.id,
             decode=lambda: {"contact_id": _id(input.id, "Contact")},
-            call=lambda s, p, **ids: changes.delete_contact(s, principal=p, **ids),
+            call=lambda s, p, **ids: contacts.delete_contact(s, principal=p, **ids),
         )
 
     @strawberry.mutation(description="Record who on the supplier side knows a contact.")
@@ -302,7 +302,7 @@ class RelationshipsMutation:
                 "contact_id": _id(input.contact_id, "Contact", "contactId"),
                 "supplier_user_id": _id(input.supplier_user_id, "User", "supplierUserId"),
             },
-            call=lambda s, p, **ids: changes.create_relationship(
+            call=lambda s, p, **ids: relationship.create_relationship(
                 s,
                 principal=p,
                 strength=input.strength,
@@ -324,7 +324,7 @@ class RelationshipsMutation:
             field="relationship",
             node=RelationshipNode.of,
             decode=lambda: {"relationship_id": _id(input.id, "Relationship")},
-            call=lambda s, p, **ids: changes.update_relationship(
+            call=lambda s, p, **ids: relationship.update_relationship(
                 s,
                 principal=p,
                 version=input.version,
@@ -346,5 +346,5 @@ class RelationshipsMutation:
             field="deleted_id",
             node=lambda _: input.id,
             decode=lambda: {"relationship_id": _id(input.id, "Relationship")},
-            call=lambda s, p, **ids: changes.delete_relationship(s, principal=p, **ids),
+            call=lambda s, p, **ids: relationship.delete_relationship(s, principal=p, **ids),
         )

@@ -1,5 +1,5 @@
-"""Changing the relationship map: contacts and relationships, with their validation,
-stance rules, history and events. Reads are in service.py."""
+"""Changing the people of the relationship map: contacts, with their validation and stance
+rules. Relationships are in relationship.py, reads in service.py."""
 
 from __future__ import annotations
 
@@ -9,17 +9,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
 from kamp.accounts.locations import get_locations
-from kamp.accounts.models import Membership, Role, Side
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility
-from kamp.errors import Conflict, ErrorCode, NotFound, UserError
+from kamp.errors import Conflict, ErrorCode, UserError
 from kamp.relationships.models import BuyingRole, Contact, Relationship, Stance
 from kamp.relationships.service import (
     EDIT,
@@ -27,7 +25,6 @@ from kamp.relationships.service import (
     READ,
     Keep,
     get_contacts,
-    get_relationships,
 )
 from kamp.text import clean_text
 
@@ -41,13 +38,13 @@ def _email(value: str | None) -> str | None:
     return value
 
 
-def _scale(value: int | None, field: str) -> int | None:
+def scale(value: int | None, field: str) -> int | None:
     if value is not None and not 1 <= value <= 5:
         raise UserError(field, "Use a number from 1 to 5.", ErrorCode.INVALID)
     return value
 
 
-def _interaction(value: date | None) -> date | None:
+def interaction(value: date | None) -> date | None:
     if value is not None and value > clock.today() + timedelta(days=1):  # a day of time zones
         raise UserError("lastInteraction", "This date is in the future.", ErrorCode.INVALID)
     return value
@@ -114,15 +111,7 @@ def require_supplier_edit(principal: Principal, workspace_id: uuid.UUID) -> None
     require(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ)
 
 
-def _set(value: Any) -> Any:
-    """A value for `writes.update`, where None would mean "leave it"."""
-    return writes.CLEAR if value is None else value
-
-
-# --- contacts -------------------------------------------------------------------------------
-
-
-async def _visible_contact(
+async def visible_contact(
     session: AsyncSession, principal: Principal, contact_id: uuid.UUID, field: str = "id"
 ) -> Contact:
     row = (await get_contacts(session, principal=principal, ids=[contact_id])).get(contact_id)
@@ -155,7 +144,7 @@ async def create_contact(
         title=clean_text(title, "title", 200),
         email=_email(email),
         buying_role=buying_role,
-        influence=_scale(influence, "influence"),
+        influence=scale(influence, "influence"),
         reports_to_id=reports_to_id
         and (await _manager(session, principal, workspace_id, reports_to_id)).id,
         location_id=location_id and await _location(session, principal, workspace_id, location_id),
@@ -185,7 +174,7 @@ async def update_contact(
     stance_visibility: Visibility | None = None,
     visibility: Visibility | None = None,
 ) -> Contact:
-    row = await _visible_contact(session, principal, contact_id)
+    row = await visible_contact(session, principal, contact_id)
     # Every refusal before anything changes.
     require(principal, row.workspace_id, EDIT)
     _check_stance_rights(
@@ -200,7 +189,7 @@ async def update_contact(
         "title": clean_text(title, "title", 200),
         "email": _email(email),
         "buying_role": buying_role,
-        "influence": _scale(influence, "influence"),
+        "influence": scale(influence, "influence"),
     }
     internal: set[str] = set()
     if not isinstance(reports_to_id, Keep) and reports_to_id != row.reports_to_id:
@@ -210,14 +199,14 @@ async def update_contact(
         old = row.reports_to_id and await session.get(Contact, row.reports_to_id)
         # null from someone who cannot see the manager is what they were shown: no change.
         if new or not (old and not access.can_see(principal, old, READ)):
-            values["reports_to_id"] = _set(reports_to_id)
+            values["reports_to_id"] = writes.or_clear(reports_to_id)
             # A move from or to a hidden manager is told to the supplier alone.
             if any(m and m.visibility == Visibility.INTERNAL for m in (new, old)):
                 internal.add("reports_to_id")
     if not isinstance(location_id, Keep):
         if location_id is not None:
             await _location(session, principal, row.workspace_id, location_id)
-        values["location_id"] = _set(location_id)
+        values["location_id"] = writes.or_clear(location_id)
     stance_after = stance_visibility or row.stance_visibility
     if stance is not None:
         values["stance"] = stance
@@ -264,7 +253,7 @@ async def _hide_relationships(session: AsyncSession, principal: Principal, row: 
 async def delete_contact(
     session: AsyncSession, *, principal: Principal, contact_id: uuid.UUID
 ) -> uuid.UUID:
-    row = await _visible_contact(session, principal, contact_id)
+    row = await visible_contact(session, principal, contact_id)
     require(principal, row.workspace_id, EDIT)
     reports = list(await session.scalars(select(Contact).where(Contact.reports_to_id == row.id)))
     if any(access.can_see(principal, r, READ) for r in reports):
@@ -278,7 +267,7 @@ async def delete_contact(
             principal=principal,
             row=hidden,
             version=hidden.version,
-            values={"reports_to_id": _set(row.reports_to_id)},
+            values={"reports_to_id": writes.or_clear(row.reports_to_id)},
             internal_fields={"reports_to_id"},
         )
     # Its relationships go with it, each with its own (internal) history and event.
@@ -288,128 +277,3 @@ async def delete_contact(
         await writes.delete(session, principal=principal, row=relationship)
     await writes.delete(session, principal=principal, row=row)
     return contact_id
-
-
-# --- relationships --------------------------------------------------------------------------
-
-
-async def _supplier_member(
-    session: AsyncSession, workspace_id: uuid.UUID, user_id: uuid.UUID
-) -> uuid.UUID:
-    supplier_roles = [role for role in Role if role.side == Side.SUPPLIER]
-    member = await session.scalar(
-        select(Membership.id).where(
-            Membership.workspace_id == workspace_id,
-            Membership.user_id == user_id,
-            Membership.role.in_(supplier_roles),
-        )
-    )
-    if member is None:
-        raise UserError(
-            "supplierUserId",
-            "Choose a supplier-side member of this workspace.",
-            ErrorCode.INVALID,
-        )
-    return user_id
-
-
-def _shareable(contact: Contact, visibility: Visibility) -> None:
-    if visibility == Visibility.SHARED and contact.visibility == Visibility.INTERNAL:
-        raise UserError(
-            "visibility", "Share the contact before sharing its relationships.", ErrorCode.INVALID
-        )
-
-
-async def create_relationship(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    contact_id: uuid.UUID,
-    supplier_user_id: uuid.UUID,
-    strength: int = 3,
-    last_interaction: date | None = None,
-    notes: str = "",
-    visibility: Visibility | None = None,
-) -> Relationship:
-    contact = await _visible_contact(session, principal, contact_id, "contactId")
-    require_supplier_edit(principal, contact.workspace_id)
-    chosen = access.initial_visibility(
-        principal, contact.workspace_id, visibility, Visibility.INTERNAL
-    )
-    _shareable(contact, chosen)
-    row = Relationship(
-        workspace_id=contact.workspace_id,
-        contact_id=contact.id,
-        supplier_user_id=await _supplier_member(session, contact.workspace_id, supplier_user_id),
-        strength=_scale(strength, "strength"),
-        last_interaction=_interaction(last_interaction),
-        notes=clean_text(notes, "notes", 2000),
-        visibility=chosen,
-    )
-    duplicate = await session.scalar(
-        select(Relationship.id).where(
-            Relationship.contact_id == contact.id,
-            Relationship.supplier_user_id == supplier_user_id,
-        )
-    )
-    if duplicate is not None:
-        raise _duplicate()
-    try:
-        return await writes.create(session, principal=principal, row=row)
-    except IntegrityError as exc:  # a simultaneous twin; the request rolls back
-        raise _duplicate() from exc
-
-
-def _duplicate() -> UserError:
-    return UserError(
-        "supplierUserId", "This person's relationship is already on the map.", ErrorCode.DUPLICATE
-    )
-
-
-async def _editable_relationship(
-    session: AsyncSession, principal: Principal, relationship_id: uuid.UUID
-) -> Relationship:
-    row = (await get_relationships(session, principal=principal, ids=[relationship_id])).get(
-        relationship_id
-    )
-    if row is None:
-        raise NotFound()
-    require_supplier_edit(principal, row.workspace_id)
-    return row
-
-
-async def update_relationship(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    relationship_id: uuid.UUID,
-    version: int,
-    strength: int | None = None,
-    last_interaction: date | Keep | None = KEEP,
-    notes: str | None = None,
-    visibility: Visibility | None = None,
-) -> Relationship:
-    row = await _editable_relationship(session, principal, relationship_id)
-    if row.version != version:
-        raise Conflict(row)
-    if visibility is not None and visibility != row.visibility:
-        require(principal, row.workspace_id, Permission.VISIBILITY_MANAGE)
-        _shareable(await _visible_contact(session, principal, row.contact_id), visibility)
-    values: dict[str, Any] = {
-        "strength": _scale(strength, "strength"),
-        "notes": clean_text(notes, "notes", 2000),
-    }
-    if not isinstance(last_interaction, Keep):
-        values["last_interaction"] = _set(_interaction(last_interaction))
-    await writes.update(
-        session, principal=principal, row=row, version=version, values=values, visibility=visibility
-    )
-    return row
-
-
-async def delete_relationship(
-    session: AsyncSession, *, principal: Principal, relationship_id: uuid.UUID
-) -> uuid.UUID:
-    row = await _editable_relationship(session, principal, relationship_id)
-    await writes.delete(session, principal=principal, row=row)
-    return relationship_id

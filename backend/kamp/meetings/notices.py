@@ -1,4 +1,4 @@
-"""What attendees are told: the invitation (with the meeting's ICS), an update when it moves,
+"""Calendar notices to attendees: the invitation (with the meeting's ICS), an update when it moves,
 a cancellation, and the published minutes. Each reader gets the version they may see; the
 customer side hears nothing of an internal meeting."""
 
