@@ -15,7 +15,7 @@ from kamp import clock
 from kamp.accounts import members
 from kamp.accounts.models import Membership, Role, Side
 from kamp.actions.models import ActionItem, ActionPriority, ActionStatus
-from kamp.auth.policy import Permission, can, require
+from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility
@@ -194,15 +194,29 @@ async def create_action_item(
     return row
 
 
+def viewer_can(principal: Principal, row: ActionItem) -> access.Abilities:
+    """ACTIONS_EDIT changes an item, on the customer side only one's own; only the supplier
+    deletes (customers close their items instead)."""
+    own = principal.side != Side.CUSTOMER or row.owner_id == principal.user_id
+    return access.abilities(
+        principal,
+        row,
+        edit=Permission.ACTIONS_EDIT,
+        delete=Permission.ACCOUNT_INTERNAL_READ,
+        comment=Permission.ACTIONS_COMMENT,
+        editable=own,
+    )
+
+
 async def editable_action_item(
     session: AsyncSession, principal: Principal, item_id: uuid.UUID
 ) -> ActionItem:
-    """An item the principal may change: ACTIONS_EDIT, and on the customer side only its own."""
+    """An item the principal may change (see `viewer_can`)."""
     row = (await get_action_items(session, principal=principal, ids=[item_id])).get(item_id)
     if row is None:
         raise NotFound()
-    require(principal, row.workspace_id, Permission.ACTIONS_EDIT)
-    if principal.side == Side.CUSTOMER and row.owner_id != principal.user_id:
+    if not viewer_can(principal, row).edit:
+        require(principal, row.workspace_id, Permission.ACTIONS_EDIT)
         raise Forbidden("Only the owner of this action item can change it.")
     return row
 
@@ -259,10 +273,11 @@ async def delete_action_item(
 ) -> uuid.UUID:
     """Only the supplier deletes (customers close their items instead)."""
     row = await editable_action_item(session, principal, item_id)
-    if not can(principal, row.workspace_id, Permission.ACCOUNT_INTERNAL_READ):
+    if not viewer_can(principal, row).delete:
         raise Forbidden("Close the action item instead.")
     await writes.delete(session, principal=principal, row=row)
     return item_id
 
 
 access.reader("ActionItem", get_action_items)
+access.rule(ActionItem, viewer_can)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, false, or_
@@ -121,3 +122,53 @@ async def load(
     if fetch is None:
         return {}
     return await fetch(session, principal=principal, ids=list(ids))
+
+
+# --- what the viewer may do with an element (`viewerCan`) ------------------------------------
+
+
+@dataclass(frozen=True)
+class Abilities:
+    """What a principal may do with one element. The use cases refuse exactly what this
+    denies (they ask the same rule), so the web app shows only what will work."""
+
+    edit: bool = False
+    delete: bool = False
+    share: bool = False  # change who sees it (SHARED | INTERNAL)
+    comment: bool = False
+
+
+NONE = Abilities()
+Rule = Callable[[Principal, Any], Abilities]
+_RULES: dict[type, Rule] = {}
+
+
+def abilities(
+    principal: Principal,
+    row: WorkspaceElement,
+    *,
+    edit: Permission,
+    delete: Permission | None = None,
+    comment: Permission | None = None,
+    editable: bool = True,
+) -> Abilities:
+    """The usual rule: `edit` permission (while the element is `editable`) to change it and
+    to delete it (with `delete` too, if named); VISIBILITY_MANAGE to share or hide it."""
+    workspace = row.workspace_id
+    may_edit = editable and can(principal, workspace, edit)
+    return Abilities(
+        edit=may_edit,
+        delete=may_edit and (delete is None or can(principal, workspace, delete)),
+        share=may_edit and can(principal, workspace, Permission.VISIBILITY_MANAGE),
+        comment=comment is not None and can(principal, workspace, comment),
+    )
+
+
+def rule(model: type, decide: Rule) -> None:
+    """Register what the viewer may do with rows of `model` (the domain's own rule)."""
+    _RULES[model] = decide
+
+
+def viewer_can(principal: Principal, row: Any) -> Abilities:
+    decide = _RULES.get(type(row))
+    return decide(principal, row) if decide is not None else NONE

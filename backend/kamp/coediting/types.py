@@ -9,6 +9,7 @@ from strawberry.scalars import JSON
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
+from kamp.coediting import access
 from kamp.coediting.history import list_history
 from kamp.coediting.models import ChangeRecord, WorkspaceElement
 from kamp.coediting.models import Visibility as VisibilityModel
@@ -70,6 +71,27 @@ async def history_of(
     return connection(result, lambda record: HistoryEntry(row=record))
 
 
+@strawberry.type(
+    name="ViewerCan",
+    description="What the viewer may do with an element. The API refuses exactly what this "
+    "denies: show an action only where it says true.",
+)
+class ViewerCan:
+    edit: bool
+    delete: bool
+    share: bool = strawberry.field(description="Change who sees it (SHARED or INTERNAL).")
+    comment: bool
+
+    @classmethod
+    def of(cls, abilities: access.Abilities) -> ViewerCan:
+        return cls(
+            edit=abilities.edit,
+            delete=abilities.delete,
+            share=abilities.share,
+            comment=abilities.comment,
+        )
+
+
 @strawberry.interface(
     name="WorkspaceElement",
     description="A versioned, co-edited element of a workspace, with a visibility and history.",
@@ -86,6 +108,11 @@ class WorkspaceElementNode(Node):
     @strawberry.field
     def updated_at(self) -> datetime:
         return self.row.updated_at  # type: ignore[attr-defined]
+
+    @strawberry.field(description="What the viewer may do with this element.")
+    async def viewer_can(self, info: Info) -> ViewerCan:
+        principal = await info.context.require_principal()
+        return ViewerCan.of(access.viewer_can(principal, self.row))  # type: ignore[attr-defined]
 
     @strawberry.field(description="Every change, oldest first.")
     async def history(

@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp.auth.policy import Permission, require
+from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility
@@ -407,3 +408,13 @@ async def year_view(
 
 access.reader("ForecastEntry", get_entries)
 access.reader("SalesGoal", get_goals)
+
+
+def _goal_abilities(principal: Principal, row: SalesGoal) -> access.Abilities:
+    """The KAM sets the goals the forecasts are measured against."""
+    kam = can(principal, row.workspace_id, Permission.PLAN_SUBMIT)
+    return access.abilities(principal, row, edit=Permission.FORECASTS_EDIT, editable=kam)
+
+
+access.rule(ForecastEntry, partial(access.abilities, edit=Permission.FORECASTS_EDIT))
+access.rule(SalesGoal, _goal_abilities)

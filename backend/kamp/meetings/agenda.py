@@ -283,3 +283,5 @@ async def update_decision(
 
 access.reader("AgendaItem", partial(get_children, model=AgendaItem))
 access.reader("MeetingDecision", partial(get_children, model=MeetingDecision))
+access.rule(AgendaItem, partial(access.abilities, edit=Permission.MEETINGS_EDIT))
+access.rule(MeetingDecision, partial(access.abilities, edit=Permission.MEETINGS_EDIT))

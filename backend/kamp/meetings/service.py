@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, time
+from functools import partial
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -438,3 +439,8 @@ async def publish_minutes(
 
 access.reader("MeetingSeries", get_series)
 access.reader("Meeting", get_meetings)
+access.rule(
+    Meeting,
+    partial(access.abilities, edit=Permission.MEETINGS_RUN),  # the KAM runs meetings
+)
+access.rule(MeetingSeries, partial(access.abilities, edit=Permission.MEETINGS_RUN))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -304,3 +305,4 @@ async def delete_opportunity(
 
 
 access.reader("Opportunity", get_opportunities)
+access.rule(Opportunity, partial(access.abilities, edit=Permission.PIPELINE_EDIT))

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kamp.auth.policy import Permission
+from kamp.auth.policy import Permission, can
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility, WorkspaceElement
@@ -28,7 +28,7 @@ from kamp.plans.models import (
     PlanComment,
     SwotEntry,
 )
-from kamp.plans.service import plan_for_edit
+from kamp.plans.service import EDITABLE, plan_for_edit
 
 E = TypeVar("E", bound=WorkspaceElement)
 
@@ -185,3 +185,14 @@ async def delete_element(
 
 for _model in (Objective, Measure, SwotEntry, Initiative, ContingencyPlan, PlanComment):
     access.reader(_model.__name__, partial(get_elements, model=_model))
+
+
+def viewer_can(principal: Principal, row: Any, plan: Any) -> access.Abilities:
+    """Elements change while their plan is a draft (see `editable`); the contingency plan is
+    the supplier's; comments stay as written."""
+    if isinstance(row, PlanComment):
+        return access.NONE
+    editable = plan.status in EDITABLE
+    if isinstance(row, ContingencyPlan):
+        editable = editable and can(principal, row.workspace_id, Permission.ACCOUNT_INTERNAL_READ)
+    return access.abilities(principal, row, edit=Permission.PLAN_EDIT, editable=editable)

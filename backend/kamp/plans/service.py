@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -383,3 +384,18 @@ async def approvals_by_plan(
 
 
 access.reader("AccountPlan", get_plans)
+
+
+def viewer_can(principal: Principal, plan: AccountPlan) -> access.Abilities:
+    """A plan's own fields change while it is a draft; nobody deletes a plan."""
+    abilities = access.abilities(
+        principal,
+        plan,
+        edit=Permission.PLAN_EDIT,
+        comment=Permission.PLAN_COMMENT,
+        editable=plan.status in EDITABLE,
+    )
+    return replace(abilities, delete=False)
+
+
+access.rule(AccountPlan, viewer_can)

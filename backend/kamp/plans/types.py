@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import Side, UserNode
 from kamp.auth.policy import Permission, can
-from kamp.coediting.types import WorkspaceElementNode
+from kamp.coediting.types import ViewerCan, WorkspaceElementNode
 from kamp.graphql.context import Info
 from kamp.graphql.relay import (
     Connection,
@@ -22,7 +22,7 @@ from kamp.graphql.relay import (
     to_global_id,
 )
 from kamp.pagination import Page, PageArgs
-from kamp.plans import loaders, models, objectives, service
+from kamp.plans import elements, loaders, models, objectives, service
 
 PlanStage = strawberry.enum(models.PlanStage)
 PlanStatus = strawberry.enum(models.PlanStatus)
@@ -39,9 +39,28 @@ async def _user(info: Info, user_id: object) -> UserNode | None:
     return UserNode.of(row) if row else None
 
 
+async def _element_can(root: Any, info: Info) -> ViewerCan:
+    """A plan element's abilities depend on its plan (elements change while it is a draft)."""
+    row = root.row
+    plan_id = getattr(row, "plan_id", None)
+    if plan_id is None:  # a measure: its objective is visible, or the measure would not be
+        objective = await loaders.element(info, "Objective").load(row.objective_id)
+        plan_id = objective.plan_id
+    plan = await loaders.plans(info).load(plan_id)
+    principal = await info.context.require_principal()
+    return ViewerCan.of(elements.viewer_can(principal, row, plan))
+
+
+def _viewer_can() -> Any:
+    return strawberry.field(
+        resolver=_element_can, description="What the viewer may do with this element."
+    )
+
+
 @strawberry.type(name="Measure")
 class MeasureNode(WorkspaceElementNode):
     row: strawberry.Private[models.Measure]
+    viewer_can: ViewerCan = _viewer_can()
 
     @classmethod
     def of(cls, row: models.Measure) -> MeasureNode:
@@ -73,6 +92,7 @@ class MeasureNode(WorkspaceElementNode):
 @strawberry.type(name="Objective")
 class ObjectiveNode(WorkspaceElementNode):
     row: strawberry.Private[models.Objective]
+    viewer_can: ViewerCan = _viewer_can()
 
     @classmethod
     def of(cls, row: models.Objective) -> ObjectiveNode:
@@ -115,6 +135,7 @@ class ObjectiveNode(WorkspaceElementNode):
 @strawberry.type(name="SwotEntry")
 class SwotEntryNode(WorkspaceElementNode):
     row: strawberry.Private[models.SwotEntry]
+    viewer_can: ViewerCan = _viewer_can()
 
     @classmethod
     def of(cls, row: models.SwotEntry) -> SwotEntryNode:
@@ -132,6 +153,7 @@ class SwotEntryNode(WorkspaceElementNode):
 @strawberry.type(name="Initiative")
 class InitiativeNode(WorkspaceElementNode):
     row: strawberry.Private[models.Initiative]
+    viewer_can: ViewerCan = _viewer_can()
 
     @classmethod
     def of(cls, row: models.Initiative) -> InitiativeNode:
@@ -161,6 +183,7 @@ class InitiativeNode(WorkspaceElementNode):
 @strawberry.type(name="ContingencyPlan")
 class ContingencyPlanNode(WorkspaceElementNode):
     row: strawberry.Private[models.ContingencyPlan]
+    viewer_can: ViewerCan = _viewer_can()
 
     @classmethod
     def of(cls, row: models.ContingencyPlan) -> ContingencyPlanNode:
@@ -182,6 +205,7 @@ class ContingencyPlanNode(WorkspaceElementNode):
 @strawberry.type(name="PlanComment")
 class PlanCommentNode(WorkspaceElementNode):
     row: strawberry.Private[models.PlanComment]
+    viewer_can: ViewerCan = _viewer_can()
 
     @classmethod
     def of(cls, row: models.PlanComment) -> PlanCommentNode:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -277,3 +278,6 @@ async def delete_contact(
         await writes.delete(session, principal=principal, row=relationship)
     await writes.delete(session, principal=principal, row=row)
     return contact_id
+
+
+access.rule(Contact, partial(access.abilities, edit=EDIT))

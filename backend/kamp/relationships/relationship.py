@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.accounts import members
 from kamp.accounts.models import Side
-from kamp.auth.policy import Permission, require
+from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility
@@ -21,6 +21,7 @@ from kamp.errors import Conflict, ErrorCode, NotFound, UserError
 from kamp.relationships.contacts import interaction, require_supplier_edit, scale, visible_contact
 from kamp.relationships.models import Contact, Relationship
 from kamp.relationships.service import (
+    EDIT,
     KEEP,
     Keep,
     get_relationships,
@@ -136,3 +137,12 @@ async def delete_relationship(
     row = await _editable_relationship(session, principal, relationship_id)
     await writes.delete(session, principal=principal, row=row)
     return relationship_id
+
+
+def viewer_can(principal: Principal, row: Relationship) -> access.Abilities:
+    """Relationships are the supplier's: only supplier editors change them."""
+    internal = can(principal, row.workspace_id, Permission.ACCOUNT_INTERNAL_READ)
+    return access.abilities(principal, row, edit=EDIT, editable=internal)
+
+
+access.rule(Relationship, viewer_can)

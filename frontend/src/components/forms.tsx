@@ -2,7 +2,7 @@
 // clears itself once the element is added, and the visibility choice for a new element.
 import { useState } from "react";
 
-import { useIsSupplier } from "../live/viewer";
+import { useCan } from "../live/permissions";
 import { FieldErrors, type UserError } from "./status";
 
 export function AddForm({ label, onAdd, children }: { label: string; onAdd: (data: FormData) => Promise<UserError[]>; children: React.ReactNode }) {
@@ -23,20 +23,26 @@ export function AddForm({ label, onAdd, children }: { label: string; onAdd: (dat
   );
 }
 
-export function VisibilityChoice() {
-  // Only the supplier may make something internal; the customer's elements are shared.
-  return useIsSupplier() ? (
+type Visibility = "SHARED" | "INTERNAL";
+const LABELS: Record<Visibility, string> = { SHARED: "Shared with the customer", INTERNAL: "Internal" };
+
+/** Who will see a new element, for those who decide it (the KAM). `usual` is the API's default
+ * for this kind of element: kept, nothing is sent and the API applies it. Everyone else gets
+ * the default without a choice. */
+export function VisibilityChoice({ usual }: { usual: Visibility }) {
+  const other: Visibility = usual === "SHARED" ? "INTERNAL" : "SHARED";
+  return useCan("visibility:manage") ? (
     <label className="inline">
       Visibility{" "}
-      <select name="visibility" defaultValue="SHARED">
-        <option value="SHARED">Shared with the customer</option>
-        <option value="INTERNAL">Internal</option>
+      <select name="visibility" defaultValue="">
+        <option value="">{LABELS[usual]}</option>
+        <option value={other}>{LABELS[other]}</option>
       </select>
     </label>
   ) : null;
 }
 
 /** The visibility chosen in a form with a VisibilityChoice; none (the API's default) without. */
-export function chosenVisibility(data: FormData): "SHARED" | "INTERNAL" | undefined {
-  return (data.get("visibility") as "SHARED" | "INTERNAL" | null) ?? undefined;
+export function chosenVisibility(data: FormData): Visibility | undefined {
+  return (data.get("visibility") as Visibility | "" | null) || undefined;
 }

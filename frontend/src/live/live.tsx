@@ -1,9 +1,10 @@
 // Live co-editing: a workspace's committed changes arrive over the subscription and the page
 // refetches what it shows; who else has the page open comes from the presence subscription.
-import { useEffect, useEffectEvent } from "react";
+import { useContext, useEffect, useEffectEvent } from "react";
 import { useSubscription } from "urql";
 
 import { graphql } from "../gql";
+import { ViewerContext } from "./viewer";
 
 const EVENTS = graphql(`
   subscription WorkspaceEvents($workspaceId: ID!) {
@@ -28,21 +29,35 @@ const VIEWERS = graphql(`
   }
 `);
 
-export type LiveEvent = { kind: string; nodeId: string; actor?: { id: string } | null };
+export type LiveEvent = { kind: string; nodeId: string; fields?: readonly string[]; actor?: { id: string } | null };
 
-/** Calls `onChange` for every change in the workspace (debounced a little: a save often
- * touches several rows). */
-export function useWorkspaceEvents(workspaceId: string, onChange: (event: LiveEvent) => void) {
+/** Does this event concern a page that shows elements of `types` (all, without)? An event's
+ * kind is `<Type>.<action>`, e.g. `Objective.updated`. */
+export function concerns(event: LiveEvent, types?: readonly string[]): boolean {
+  return !types || types.includes(event.kind.split(".")[0]);
+}
+
+/** Calls `onChange` for the changes of the workspace that the page shows (`types`), made by
+ * someone else: the page refreshes itself after its own saves. Debounced a little, since a
+ * save often touches several rows. */
+export function useWorkspaceEvents(
+  workspaceId: string,
+  onChange: (event: LiveEvent) => void,
+  types?: readonly string[],
+) {
   // The latest `onChange` is called, without re-running the effect when the page passes a new one.
   const changed = useEffectEvent(onChange);
+  const self = useContext(ViewerContext).viewer?.user?.id;
   const [result] = useSubscription({ query: EVENTS, variables: { workspaceId } });
   const event = result.data?.workspaceEvents;
   useEffect(() => {
-    if (!event) return;
+    if (!event || !concerns(event, types) || (self && event.actor?.id === self)) return;
     // A newer event (or leaving the page) cancels the pending call.
     const timer = setTimeout(() => changed(event), 150);
     return () => clearTimeout(timer);
-  }, [event]);
+    // `types` is a constant list per page.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [event, self]);
 }
 
 function initials(name: string): string {

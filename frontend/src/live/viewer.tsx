@@ -19,7 +19,3 @@ export function useViewer(): Viewer {
   if (!viewer) throw new Error("useViewer outside a signed-in page");
   return viewer;
 }
-
-export function useIsSupplier(): boolean {
-  return useViewer().side === "SUPPLIER";
-}

@@ -1,6 +1,6 @@
 // The action board: every action item of the workspace by status, with filters (mine,
 // overdue, side, status, objective), status changes and comments with @mentions. A customer
-// changes only the items it owns: the others are read-only for them.
+// changes only the items it owns: the API says which (`viewerCan`), the board shows it.
 import { useState } from "react";
 import { useParams } from "react-router-dom";
 import { useMutation, useQuery } from "urql";
@@ -10,7 +10,9 @@ import { ErrorMessage, FieldErrors, InternalBadge, Loading, mutationErrors, type
 import { graphql } from "../gql";
 import { useWorkspaceEvents } from "../live/live";
 import { saveVersioned, useConflict } from "../live/useConflict";
-import { useIsSupplier, useViewer } from "../live/viewer";
+
+// The elements this page shows: changes to others do not refetch it.
+const BOARD_TYPES = ["ActionItem", "ActionComment", "Objective"];
 
 const ACTIONS = graphql(`
   query ActionBoard($ws: ID!, $mine: Boolean!, $overdue: Boolean!, $side: Side, $objectiveId: ID) {
@@ -25,6 +27,11 @@ const ACTIONS = graphql(`
         dueDate
         overdue
         visibility
+        viewerCan {
+          edit
+          delete
+          comment
+        }
         owner {
           id
           displayName
@@ -102,11 +109,6 @@ export type BoardItem = {
   owner?: { id: string; displayName: string } | null;
 };
 
-/** A customer may change only the items it owns; the supplier edits any item it sees. */
-export function canChange(item: BoardItem, viewerId: string | undefined, supplier: boolean): boolean {
-  return supplier || (!!viewerId && item.owner?.id === viewerId);
-}
-
 export function ActionCard({ item, editable, onStatus, children }: {
   item: BoardItem;
   editable: boolean;
@@ -135,8 +137,6 @@ export function ActionCard({ item, editable, onStatus, children }: {
 
 export function Actions() {
   const ws = globalId("Workspace", useParams().workspaceId ?? "");
-  const viewer = useViewer();
-  const supplier = useIsSupplier();
   const [mine, setMine] = useState(false);
   const [overdue, setOverdue] = useState(false);
   const [side, setSide] = useState<"" | "SUPPLIER" | "CUSTOMER">("");
@@ -146,7 +146,7 @@ export function Actions() {
     variables: { ws, mine, overdue, side: side || null, objectiveId: objectiveId || null },
   });
   const refresh = () => reexecute({ requestPolicy: "network-only" });
-  useWorkspaceEvents(ws, refresh);
+  useWorkspaceEvents(ws, refresh, BOARD_TYPES);
   const [, update] = useMutation(UPDATE);
   const [, comment] = useMutation(COMMENT);
   const [errors, setErrors] = useState<UserError[]>([]);
@@ -196,7 +196,7 @@ export function Actions() {
               <h2 id={`col-${status}`}>{humanize(status)} <span className="muted">{items.filter((i) => i.status === status).length}</span></h2>
               <ul className="plain" data-testid={`column-${status}`}>
                 {items.filter((i) => i.status === status).map((item) => (
-                  <ActionCard key={item.id} item={item} editable={canChange(item, viewer.user?.id, supplier)}
+                  <ActionCard key={item.id} item={item} editable={item.viewerCan.edit}
                     onStatus={(s) => changeStatus(item, s)}>
                     <details>
                       <summary>Comments ({item.comments.nodes.length})</summary>
@@ -205,7 +205,7 @@ export function Actions() {
                           <li key={c.id}><strong>{c.author?.displayName}</strong>: {c.text} <InternalBadge visibility={c.visibility} /></li>
                         ))}
                       </ul>
-                      <form className="inline-form" onSubmit={async (event) => {
+                      {item.viewerCan.comment && <form className="inline-form" onSubmit={async (event) => {
                         event.preventDefault();
                         const form = event.currentTarget;
                         const r = await comment({ input: { actionItemId: item.id, text: String(new FormData(form).get("text") ?? "") } });
@@ -215,7 +215,7 @@ export function Actions() {
                       }}>
                         <label>Comment <input name="text" placeholder="Mention with @email" required /></label>
                         <button type="submit" className="button small">Send</button>
-                      </form>
+                      </form>}
                     </details>
                   </ActionCard>
                 ))}

@@ -69,7 +69,7 @@ const REVOKE = graphql(`
   }
 `);
 
-const SCOPES = ["accounts:read", "accounts:write", "plans:read", "plans:write"];
+const SCOPES = ["accounts:read", "accounts:write", "plans:read", "plans:write", "meetings:read", "meetings:write", "actions:read", "actions:write"];
 
 export function Clients() {
   const [result, reexecute] = useQuery({ query: CLIENTS });

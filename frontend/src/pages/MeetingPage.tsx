@@ -10,7 +10,11 @@ import { ErrorMessage, FieldErrors, InternalBadge, Loading, mutationErrors, type
 import { graphql } from "../gql";
 import { useWorkspaceEvents, Viewers } from "../live/live";
 import { saveVersioned, useConflict } from "../live/useConflict";
-import { useIsSupplier, useViewer } from "../live/viewer";
+import { useCan } from "../live/permissions";
+import { useViewer } from "../live/viewer";
+
+// The elements this page shows: changes to others do not refetch it.
+const MEETING_TYPES = ["Meeting", "AgendaItem", "MeetingDecision", "ActionItem", "Membership", "Opportunity", "ForecastEntry", "SalesGoal"];
 
 const MEETING = graphql(`
   query Meeting($id: ID!, $ws: ID!) {
@@ -293,10 +297,10 @@ export function MeetingPage() {
   const ws = globalId("Workspace", params.workspaceId ?? "");
   const id = globalId("Meeting", params.meetingId ?? "");
   const viewer = useViewer();
-  const supplier = useIsSupplier();
+  const share = useCan("visibility:manage");
   const [result, reexecute] = useQuery({ query: MEETING, variables: { id, ws } });
   const refresh = () => reexecute({ requestPolicy: "network-only" });
-  useWorkspaceEvents(ws, refresh);
+  useWorkspaceEvents(ws, refresh, MEETING_TYPES);
   const [, addItem] = useMutation(ADD_ITEM);
   const [, move] = useMutation(MOVE_ITEM);
   const [, decide] = useMutation(DECIDE);
@@ -311,8 +315,8 @@ export function MeetingPage() {
   const workspace = result.data?.workspace;
   const permissions = workspace && "viewerPermissions" in workspace ? workspace.viewerPermissions : [];
   const members = workspace && "members" in workspace ? workspace.members.nodes : [];
-  const canEdit = permissions.includes("plan:edit");
-  const canRun = permissions.includes("plan:submit");
+  const canEdit = permissions.includes("meetings:edit");
+  const canRun = permissions.includes("meetings:run");
   const items = meeting.agendaItems;
   const show = (r: { error?: CombinedError }, payload?: { errors: readonly UserError[] }) => setErrors(mutationErrors(r, payload));
 
@@ -418,7 +422,7 @@ export function MeetingPage() {
             const minutes = Number(data.get("timeBox") || 0);
             const r = await addItem({ input: {
               meetingId: meeting.id, title: String(data.get("title") ?? ""), timeBoxMinutes: minutes || undefined,
-              visibility: supplier && data.get("internal") ? "INTERNAL" : undefined,
+              visibility: share && data.get("internal") ? "INTERNAL" : undefined,
             } });
             show(r, r.data?.createAgendaItem);
             if (r.data?.createAgendaItem.errors.length === 0) form.reset();
@@ -426,7 +430,7 @@ export function MeetingPage() {
           }}>
             <label>Agenda item <input name="title" required /></label>
             <label className="inline">Minutes <input name="timeBox" type="number" min={1} max={480} className="number" /></label>
-            {supplier && <label className="inline"><input type="checkbox" name="internal" /> Supplier preparation (internal)</label>}
+            {share && <label className="inline"><input type="checkbox" name="internal" /> Supplier preparation (internal)</label>}
             <button type="submit" className="button small">Add to agenda</button>
           </form>
         )}

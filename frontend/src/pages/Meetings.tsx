@@ -11,6 +11,9 @@ import { useNow } from "../live/clock";
 import { useWorkspaceEvents } from "../live/live";
 import { useViewer } from "../live/viewer";
 
+// The elements this page shows: changes to others do not refetch it.
+const MEETINGS_TYPES = ["Meeting", "MeetingSeries"];
+
 const MEETINGS = graphql(`
   query Meetings($ws: ID!) {
     node(id: $ws) {
@@ -153,7 +156,7 @@ export function Meetings() {
   const [result, reexecute] = useQuery({ query: MEETINGS, variables: { ws } });
   const now = useNow();
   const refresh = () => reexecute({ requestPolicy: "network-only" });
-  useWorkspaceEvents(ws, refresh);
+  useWorkspaceEvents(ws, refresh, MEETINGS_TYPES);
   if (result.fetching && !result.data) return <Loading what="meetings" />;
   if (result.error) return <ErrorMessage error={result.error} retry={refresh} />;
   const all = [...(result.data?.meetings.nodes ?? [])].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));

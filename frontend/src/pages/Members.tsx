@@ -8,6 +8,9 @@ import { ErrorMessage, FieldErrors, mutationErrors, Loading, type UserError } fr
 import { graphql } from "../gql";
 import { useWorkspaceEvents } from "../live/live";
 
+// The elements this page shows: changes to others do not refetch it.
+const MEMBER_TYPES = ["Membership", "Invitation", "Workspace"];
+
 const MEMBERS = graphql(`
   query Members($ws: ID!) {
     node(id: $ws) {
@@ -76,7 +79,7 @@ export function Members() {
   const ws = globalId("Workspace", useParams().workspaceId ?? "");
   const [result, reexecute] = useQuery({ query: MEMBERS, variables: { ws } });
   const refresh = () => reexecute({ requestPolicy: "network-only" });
-  useWorkspaceEvents(ws, refresh);
+  useWorkspaceEvents(ws, refresh, MEMBER_TYPES);
   const [, invite] = useMutation(INVITE);
   const [, revoke] = useMutation(REVOKE);
   const [errors, setErrors] = useState<UserError[]>([]);

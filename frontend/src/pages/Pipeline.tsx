@@ -7,6 +7,9 @@ import { ErrorMessage, InternalBadge, Loading } from "../components/status";
 import { graphql } from "../gql";
 import { useWorkspaceEvents } from "../live/live";
 
+// The elements this page shows: changes to others do not refetch it.
+const PIPELINE_TYPES = ["Opportunity"];
+
 const PIPELINE = graphql(`
   query Pipeline($ws: ID!) {
     opportunities(workspaceId: $ws, first: 100) {
@@ -38,7 +41,7 @@ const STAGES = ["NEW", "OPEN", "WON", "LOST"] as const;
 export function Pipeline() {
   const ws = globalId("Workspace", useParams().workspaceId ?? "");
   const [result, reexecute] = useQuery({ query: PIPELINE, variables: { ws } });
-  useWorkspaceEvents(ws, () => reexecute({ requestPolicy: "network-only" }));
+  useWorkspaceEvents(ws, () => reexecute({ requestPolicy: "network-only" }), PIPELINE_TYPES);
   if (result.fetching && !result.data) return <Loading what="the pipeline" />;
   if (result.error) return <ErrorMessage error={result.error} retry={() => reexecute()} />;
   const opportunities = result.data?.opportunities.nodes ?? [];

@@ -7,7 +7,10 @@ import { globalId, humanize } from "../api/ids";
 import { ErrorMessage, InternalBadge, Loading } from "../components/status";
 import { graphql } from "../gql";
 import { useWorkspaceEvents } from "../live/live";
-import { useIsSupplier } from "../live/viewer";
+import { useCan } from "../live/permissions";
+
+// The elements this page shows: changes to others do not refetch it.
+const MAP_TYPES = ["Contact", "Relationship"];
 
 const CONTACTS = graphql(`
   query Contacts($ws: ID!) {
@@ -86,9 +89,10 @@ function Node({ contact, byManager, supplier }: { contact: Contact; byManager: M
 
 export function Relationships() {
   const ws = globalId("Workspace", useParams().workspaceId ?? "");
-  const supplier = useIsSupplier();
+  // Stance and strength are the supplier's internal view: shown to those who may read it.
+  const supplier = useCan("account:internal:read");
   const [result, reexecute] = useQuery({ query: CONTACTS, variables: { ws } });
-  useWorkspaceEvents(ws, () => reexecute({ requestPolicy: "network-only" }));
+  useWorkspaceEvents(ws, () => reexecute({ requestPolicy: "network-only" }), MAP_TYPES);
   if (result.fetching && !result.data) return <Loading what="the relationship map" />;
   if (result.error) return <ErrorMessage error={result.error} retry={() => reexecute()} />;
   const contacts = (result.data?.contacts.nodes ?? []) as Contact[];

@@ -6,7 +6,7 @@ import { useMutation } from "urql";
 import { formatNumber } from "../../api/ids";
 import { FieldErrors, InternalBadge, mutationErrors, type UserError } from "../../components/status";
 import { graphql } from "../../gql";
-import { useIsSupplier } from "../../live/viewer";
+import { useCan } from "../../live/permissions";
 
 const SET_CONTINGENCY = graphql(`
   mutation SetContingency($input: SetContingencyPlanInput!) {
@@ -31,6 +31,7 @@ type ContingencyPlan = {
   trigger: string;
   response: string;
   visibility: string;
+  viewerCan: { edit: boolean };
 };
 
 /** The supplier's plan B if the account is lost: internal unless the KAM shares it. */
@@ -84,12 +85,14 @@ function ContingencyEditor({ planId, current, onSaved }: { planId: string; curre
   );
 }
 
-export function Contingency({ planId, current, onSaved }: { planId: string; current: ContingencyPlan | null; onSaved: () => void }) {
-  const supplier = useIsSupplier();
+export function Contingency({ planId, current, canAdd, onSaved }: { planId: string; current: ContingencyPlan | null; canAdd: boolean; onSaved: () => void }) {
+  // Setting it is the supplier's: it needs the supplier's internal view as well as the plan.
+  const internal = useCan("account:internal:read");
+  const editable = current ? current.viewerCan.edit : canAdd && internal;
   return (
     <>
-      {supplier && <ContingencyEditor planId={planId} current={current} onSaved={onSaved} />}
-      {!supplier && current && (
+      {editable && <ContingencyEditor planId={planId} current={current} onSaved={onSaved} />}
+      {!editable && current && (
         <section className="card" aria-labelledby="contingency-h">
           <h2 id="contingency-h">Contingency plan</h2>
           <p><strong>Trigger:</strong> {current.trigger}</p>

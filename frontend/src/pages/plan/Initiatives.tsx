@@ -23,8 +23,9 @@ const CREATE_INITIATIVE = graphql(`
 
 const TEAMS = ["PRODUCT_DEVELOPMENT", "QUALITY", "BRANDING", "SUPPLY_CHAIN", "OTHER"] as const;
 
-export function Initiatives({ planId, initiatives, onSaved, onRemoved }: {
+export function Initiatives({ planId, initiatives, canAdd, onSaved, onRemoved }: {
   planId: string;
+  canAdd: boolean;
   initiatives: AccountPlan["initiatives"]["nodes"];
   onSaved: () => void;
   onRemoved: (errors: UserError[]) => void;
@@ -37,21 +38,21 @@ export function Initiatives({ planId, initiatives, onSaved, onRemoved }: {
         {initiatives.map((i) => (
           <li key={i.id} className="card">
             <strong>{i.title}</strong> <InternalBadge visibility={i.visibility} />{" "}
-            <RemoveButton id={i.id} label={i.title} onDone={onRemoved} />
+            {i.viewerCan.delete && <RemoveButton id={i.id} label={i.title} onDone={onRemoved} />}
             <span className="muted"> · {humanize(i.team)}{i.owner ? ` · ${i.owner.displayName}` : ""}</span>
             {i.description && <p>{i.description}</p>}
           </li>
         ))}
       </ul>
-      <AddForm label="Add initiative" onAdd={async (data) => {
+      {canAdd && <AddForm label="Add initiative" onAdd={async (data) => {
         const r = await createInitiative({ input: { planId, title: String(data.get("title") ?? ""), team: data.get("team") as (typeof TEAMS)[number], visibility: chosenVisibility(data) } });
         onSaved();
         return mutationErrors(r, r.data?.createInitiative);
       }}>
         <label>Initiative <input name="title" required /></label>
         <label className="inline">Team <select name="team">{TEAMS.map((t) => <option key={t} value={t}>{humanize(t)}</option>)}</select></label>
-        <VisibilityChoice />
-      </AddForm>
+        <VisibilityChoice usual="SHARED" />
+      </AddForm>}
     </section>
   );
 }

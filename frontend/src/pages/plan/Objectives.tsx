@@ -62,6 +62,7 @@ type Objective = {
   title: string;
   status: string;
   visibility: string;
+  viewerCan: { edit: boolean };
 };
 
 function ObjectiveTitle({ objective, onSaved }: { objective: Objective; onSaved: () => void }) {
@@ -118,8 +119,10 @@ function ObjectiveTitle({ objective, onSaved }: { objective: Objective; onSaved:
       ) : (
         <h3 className="objective-title">
           <span data-testid="objective-title">{objective.title}</span> <InternalBadge visibility={objective.visibility} />{" "}
-          <button type="button" className="link" onClick={startEditing}
-            aria-label={`Edit the title of ${objective.title}`}>Edit</button>
+          {objective.viewerCan.edit && (
+            <button type="button" className="link" onClick={startEditing}
+              aria-label={`Edit the title of ${objective.title}`}>Edit</button>
+          )}
         </h3>
       )}
     </>
@@ -150,7 +153,7 @@ function ObjectiveStatus({ objective, onSaved }: { objective: Objective; onSaved
       {dialog}
       <label className="inline">
         Status{" "}
-        <select value={objective.status} onChange={(e) => change(e.target.value)}>
+        <select value={objective.status} disabled={!objective.viewerCan.edit} onChange={(e) => change(e.target.value)}>
           {STATUSES.map((s) => <option key={s} value={s}>{humanize(s)}</option>)}
         </select>
       </label>
@@ -181,8 +184,9 @@ function MeasureCurrent({ measure, onSaved }: { measure: { id: string; version: 
   );
 }
 
-export function Objectives({ planId, objectives, onSaved }: {
+export function Objectives({ planId, objectives, canAdd, onSaved }: {
   planId: string;
+  canAdd: boolean;
   objectives: AccountPlan["objectives"]["nodes"];
   onSaved: () => void;
 }) {
@@ -211,7 +215,7 @@ export function Objectives({ planId, objectives, onSaved }: {
                         <progress max={100} value={Math.max(0, Math.min(100, m.progressPct ?? 0))} aria-label={`${m.name} progress`} />{" "}
                         {m.progressPct === null || m.progressPct === undefined ? "–" : `${Math.round(m.progressPct)}%`}
                       </td>
-                      <td><MeasureCurrent measure={m} onSaved={onSaved} /></td>
+                      <td>{m.viewerCan.edit ? <MeasureCurrent measure={m} onSaved={onSaved} /> : <>{formatNumber(m.current)} {m.unit}</>}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -220,7 +224,7 @@ export function Objectives({ planId, objectives, onSaved }: {
           </li>
         ))}
       </ul>
-      <AddForm label="Add objective" onAdd={async (data) => {
+      {canAdd && <AddForm label="Add objective" onAdd={async (data) => {
         const r = await createObjective({ input: {
           planId,
           side: (data.get("side") as "CUSTOMER" | "SUPPLIER") ?? "CUSTOMER",
@@ -232,8 +236,8 @@ export function Objectives({ planId, objectives, onSaved }: {
       }}>
         <label>New objective <input name="title" required /></label>
         <label className="inline">Side <select name="side" defaultValue="CUSTOMER"><option value="CUSTOMER">Customer</option><option value="SUPPLIER">Supplier</option></select></label>
-        <VisibilityChoice />
-      </AddForm>
+        <VisibilityChoice usual="SHARED" />
+      </AddForm>}
     </section>
   );
 }

@@ -18,6 +18,9 @@ import { Initiatives } from "./Initiatives";
 import { Objectives } from "./Objectives";
 import { Swot } from "./Swot";
 
+// The elements this page shows: changes to others do not refetch it.
+const PLAN_TYPES = ["AccountPlan", "Objective", "Measure", "SwotEntry", "Initiative", "ContingencyPlan", "PlanComment", "ForecastEntry", "SalesGoal"];
+
 const PLAN = graphql(`
   query Plan($ws: ID!) {
     accountPlans(workspaceId: $ws, first: 1) {
@@ -29,6 +32,12 @@ const PLAN = graphql(`
         status
         stage
         summary
+        viewerCan {
+          edit
+          delete
+          share
+          comment
+        }
         approvals {
           side
           decision
@@ -45,6 +54,12 @@ const PLAN = graphql(`
             title
             status
             visibility
+            viewerCan {
+              edit
+              delete
+              share
+              comment
+            }
             owner {
               displayName
             }
@@ -57,6 +72,12 @@ const PLAN = graphql(`
               unit
               progressPct
               visibility
+              viewerCan {
+                edit
+                delete
+                share
+                comment
+              }
             }
           }
         }
@@ -66,6 +87,12 @@ const PLAN = graphql(`
             kind
             text
             visibility
+            viewerCan {
+              edit
+              delete
+              share
+              comment
+            }
           }
         }
         initiatives(first: 100) {
@@ -75,6 +102,12 @@ const PLAN = graphql(`
             team
             description
             visibility
+            viewerCan {
+              edit
+              delete
+              share
+              comment
+            }
             owner {
               displayName
             }
@@ -87,6 +120,12 @@ const PLAN = graphql(`
           trigger
           response
           visibility
+          viewerCan {
+            edit
+            delete
+            share
+            comment
+          }
         }
       }
     }
@@ -102,7 +141,7 @@ export function Plan() {
     reexecute({ requestPolicy: "network-only" });
     setChanges((n) => n + 1);
   };
-  useWorkspaceEvents(ws, refresh);
+  useWorkspaceEvents(ws, refresh, PLAN_TYPES);
   // What the approval flow or a removal was refused for, shown in the approval section.
   const [flowErrors, setFlowErrors] = useState<UserError[]>([]);
   const removed = (errors: UserError[]) => {
@@ -129,10 +168,10 @@ export function Plan() {
       {plan.summary && <p className="lead">{plan.summary}</p>}
 
       <Approval plan={plan} errors={flowErrors} onErrors={setFlowErrors} onChanged={refresh} />
-      <Objectives planId={plan.id} objectives={plan.objectives.nodes} onSaved={refresh} />
-      <Swot planId={plan.id} entries={plan.swot.nodes} onSaved={refresh} onRemoved={removed} />
-      <Initiatives planId={plan.id} initiatives={plan.initiatives.nodes} onSaved={refresh} onRemoved={removed} />
-      <Contingency planId={plan.id} current={plan.contingency ?? null} onSaved={refresh} />
+      <Objectives planId={plan.id} objectives={plan.objectives.nodes} canAdd={plan.viewerCan.edit} onSaved={refresh} />
+      <Swot planId={plan.id} entries={plan.swot.nodes} canAdd={plan.viewerCan.edit} onSaved={refresh} onRemoved={removed} />
+      <Initiatives planId={plan.id} initiatives={plan.initiatives.nodes} canAdd={plan.viewerCan.edit} onSaved={refresh} onRemoved={removed} />
+      <Contingency planId={plan.id} current={plan.contingency ?? null} canAdd={plan.viewerCan.edit} onSaved={refresh} />
 
       <PlanForecast ws={ws} year={Number.parseInt(plan.period, 10) || new Date().getFullYear()} version={changes} />
     </div>

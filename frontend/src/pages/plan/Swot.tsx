@@ -29,9 +29,10 @@ const SWOT_TITLES: Record<string, string> = {
   THREAT: "Threats",
 };
 
-export function Swot({ planId, entries, onSaved, onRemoved }: {
+export function Swot({ planId, entries, canAdd, onSaved, onRemoved }: {
   planId: string;
-  entries: AccountPlan["swot"]["nodes"];
+  entries: Pick<AccountPlan["swot"]["nodes"][number], "id" | "kind" | "text" | "visibility" | "viewerCan">[];
+  canAdd: boolean;
   onSaved: () => void;
   onRemoved: (errors: UserError[]) => void;
 }) {
@@ -47,22 +48,22 @@ export function Swot({ planId, entries, onSaved, onRemoved }: {
               {entries.filter((s) => s.kind === kind).map((s) => (
                 <li key={s.id}>
                   {s.text} <InternalBadge visibility={s.visibility} />{" "}
-                  <RemoveButton id={s.id} label={s.text} onDone={onRemoved} />
+                  {s.viewerCan.delete && <RemoveButton id={s.id} label={s.text} onDone={onRemoved} />}
                 </li>
               ))}
             </ul>
           </div>
         ))}
       </div>
-      <AddForm label="Add SWOT entry" onAdd={async (data) => {
+      {canAdd && <AddForm label="Add SWOT entry" onAdd={async (data) => {
         const r = await createSwot({ input: { planId, kind: data.get("kind") as (typeof SWOT_KINDS)[number], text: String(data.get("text") ?? ""), visibility: chosenVisibility(data) } });
         onSaved();
         return mutationErrors(r, r.data?.createSwotEntry);
       }}>
         <label className="inline">Kind <select name="kind">{SWOT_KINDS.map((k) => <option key={k} value={k}>{humanize(k)}</option>)}</select></label>
         <label>Entry <input name="text" required /></label>
-        <VisibilityChoice />
-      </AddForm>
+        <VisibilityChoice usual="INTERNAL" />
+      </AddForm>}
     </section>
   );
 }
