@@ -17,6 +17,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from kamp import migrations
+from kamp.api import build_schema
 from kamp.auth import routes as auth_routes
 from kamp.auth.federation import routes as federation_routes
 from kamp.auth.oauth import routes as oauth_routes
@@ -25,7 +26,6 @@ from kamp.auth.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from kamp.auth.resolve import bearer_resolver, principal_resolver
 from kamp.db import make_engine, make_session_factory
 from kamp.graphql.context import Context
-from kamp.graphql.schema import build_schema
 from kamp.graphql.view import KampGraphQL
 from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, JobQueue
 from kamp.jobs.tasks import SCHEDULE, TASKS

@@ -59,7 +59,7 @@ def _seed(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _export_schema(_args: argparse.Namespace, settings: Settings) -> None:
-    from kamp.graphql.schema import build_schema
+    from kamp.api import build_schema
 
     sys.stdout.write(build_schema(settings).as_str() + "\n")
 

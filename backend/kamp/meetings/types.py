@@ -7,18 +7,15 @@ from typing import Annotated
 
 import strawberry
 
-from kamp import clock, timezones
+from kamp import timezones
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
-from kamp.auth.policy import Permission, can
 from kamp.coediting.types import WorkspaceElementNode
 from kamp.errors import BadRequest, UserError
-from kamp.forecasts import service as forecasts
 from kamp.forecasts.types import Forecast
 from kamp.graphql.context import Info
 from kamp.graphql.relay import node_loader, register_node, to_global_id
-from kamp.meetings import agenda, loaders, models, recurrence, service
-from kamp.pipeline import service as pipeline
+from kamp.meetings import agenda, loaders, models, recurrence, reviews, service
 from kamp.pipeline.types import OpportunityNode
 
 MeetingType = strawberry.enum(models.MeetingType)
@@ -138,42 +135,33 @@ class AgendaItemNode(WorkspaceElementNode):
         "access to forecasts."
     )
     async def sales_performance(self, info: Info) -> Forecast | None:
-        if self.row.topic != models.AgendaTopic.SALES_PERFORMANCE:
-            return None
-        principal = await info.context.require_principal()
-        if not can(principal, self.row.workspace_id, Permission.FORECASTS_READ):
-            return None
         meeting = await loaders.meetings(info).load(self.row.meeting_id)
         if meeting is None:
             return None
-        view = await forecasts.year_view(
+        view = await reviews.sales_performance(
             info.context.session,
-            principal=principal,
-            workspace_id=self.row.workspace_id,
-            year=timezones.to_local(meeting.starts_at, meeting.time_zone).year,
+            principal=await info.context.require_principal(),
+            item=self.row,
+            meeting=meeting,
         )
-        return Forecast(view=view)
+        return Forecast(view=view) if view is not None else None
 
     @strawberry.field(
         description="For a pipeline review item: opportunities new in the 30 days before the "
         "meeting, still open, and lost in the last 90 days with their post-mortems."
     )
     async def pipeline_review(self, info: Info) -> PipelineReview | None:
-        if self.row.topic != models.AgendaTopic.PIPELINE_REVIEW:
-            return None
-        principal = await info.context.require_principal()
-        if not can(principal, self.row.workspace_id, Permission.PIPELINE_READ):
-            return None
         meeting = await loaders.meetings(info).load(self.row.meeting_id)
         if meeting is None:
             return None
-        # A past meeting reviews the pipeline as of its date; a coming one, as of now.
-        review = await pipeline.pipeline_review(
+        review = await reviews.pipeline_review(
             info.context.session,
-            principal=principal,
-            workspace_id=self.row.workspace_id,
-            as_of=min(meeting.starts_at, clock.now()),
+            principal=await info.context.require_principal(),
+            item=self.row,
+            meeting=meeting,
         )
+        if review is None:
+            return None
         return PipelineReview(
             new=[OpportunityNode.of(row) for row in review.new],
             open=[OpportunityNode.of(row) for row in review.open],

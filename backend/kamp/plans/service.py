@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
 from kamp.accounts.models import Side
-from kamp.auth.policy import Permission, require
+from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.coediting.history import as_json
@@ -279,9 +279,11 @@ async def _snapshot(session: AsyncSession, plan: AccountPlan) -> dict[str, Any]:
     }
 
 
-def snapshot_for(content: dict[str, Any], *, sees_internal: bool) -> dict[str, Any]:
+def snapshot_for(
+    content: dict[str, Any], *, principal: Principal, workspace_id: uuid.UUID
+) -> dict[str, Any]:
     """The snapshot as a reader may see it: customers lose every INTERNAL element."""
-    if sees_internal:
+    if can(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ):
         return content
     shared = {
         kind: [row for row in rows if row.get("visibility") == Visibility.SHARED.value]

@@ -11,7 +11,6 @@ from strawberry.scalars import JSON
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import Side, UserNode
-from kamp.auth.policy import Permission, can
 from kamp.coediting.types import ViewerCan, WorkspaceElementNode
 from kamp.graphql.context import Info
 from kamp.graphql.relay import (
@@ -355,8 +354,9 @@ class AccountPlanNode(WorkspaceElementNode):
         if content is None:
             return None
         principal = await info.context.require_principal()
-        sees_internal = can(principal, self.row.workspace_id, Permission.ACCOUNT_INTERNAL_READ)
-        return service.snapshot_for(content, sees_internal=sees_internal)
+        return service.snapshot_for(
+            content, principal=principal, workspace_id=self.row.workspace_id
+        )
 
 
 register_node("AccountPlan", node_loader(loaders.plans, AccountPlanNode.of))

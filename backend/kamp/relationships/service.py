@@ -71,6 +71,13 @@ def may_read_stance(principal: Principal, row: Contact) -> bool:
 # --- reads ----------------------------------------------------------------------------------
 
 
+def stance_visibility_for(principal: Principal, row: Contact) -> Visibility | None:
+    """Whether the customer sees the stance: the supplier's to know (None for customers)."""
+    if not can(principal, row.workspace_id, Permission.ACCOUNT_INTERNAL_READ):
+        return None
+    return row.stance_visibility
+
+
 async def get_contacts(
     session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Contact]:

@@ -9,7 +9,6 @@ import strawberry
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import LocationNode, UserNode
-from kamp.auth.policy import Permission, can
 from kamp.coediting.types import Visibility, WorkspaceElementNode
 from kamp.graphql.context import Info
 from kamp.graphql.relay import Connection, connection, node_loader, register_node, to_global_id
@@ -61,9 +60,7 @@ class ContactNode(WorkspaceElementNode):
     @strawberry.field(description="Whether the customer sees the stance; null for customers.")
     async def stance_visibility(self, info: Info) -> Visibility | None:  # type: ignore[valid-type]
         principal = await info.context.require_principal()
-        if not can(principal, self.row.workspace_id, Permission.ACCOUNT_INTERNAL_READ):
-            return None
-        return self.row.stance_visibility
+        return service.stance_visibility_for(principal, self.row)
 
     @strawberry.field(description="The manager; null at the top or when hidden from the viewer.")
     async def reports_to(self, info: Info) -> ContactNode | None:

@@ -1,4 +1,5 @@
-"""Schema assembly: each domain contributes its Query and Mutation parts."""
+"""The schema's assembly, at the top of the package: each domain contributes its Query, Mutation
+and Subscription parts; the foundation (graphql/) knows none of them."""
 
 from __future__ import annotations
 
