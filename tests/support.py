@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -148,3 +150,15 @@ async def snapshot(factory: async_sessionmaker[AsyncSession]) -> dict[str, list[
             result = await session.execute(select(table))
             rows[table.name] = sorted(tuple(map(str, r)) for r in result.all())
     return rows
+
+
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend" / "src"
+
+
+def web_app_document(path: str, operation: str) -> str:
+    """A GraphQL document of the web app, as the page sends it (tests stay in step with it)."""
+    source = (FRONTEND / path).read_text()
+    for document in re.findall(r"graphql\(`(.*?)`\)", source, re.S):
+        if re.search(rf"\b(query|mutation|subscription) {operation}\b", document):
+            return document
+    raise LookupError(f"{operation} is not in {path}")

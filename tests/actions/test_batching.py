@@ -17,55 +17,10 @@ from kamp.coediting.models import Visibility
 from kamp.pagination import PageArgs, encode_cursor
 from kamp.plans.models import AccountPlan, Objective, ObjectiveStatus, PlanStage, PlanStatus
 from tests.conftest import count_statements
-from tests.support import gql
+from tests.support import gql, web_app_document
 
-# The query of the web app's action board (frontend/src/pages/Actions.tsx), as sent.
-BOARD = """
-  query ActionBoard($ws: ID!, $mine: Boolean!, $overdue: Boolean!, $side: Side, $objectiveId: ID) {
-    actionItems(workspaceId: $ws, mine: $mine, overdue: $overdue, side: $side, objectiveId: $objectiveId, first: 100) {
-      nodes {
-        id
-        version
-        title
-        description
-        status
-        priority
-        dueDate
-        overdue
-        visibility
-        owner {
-          id
-          displayName
-        }
-        objective {
-          id
-          title
-        }
-        comments(first: 50) {
-          nodes {
-            id
-            text
-            createdAt
-            visibility
-            author {
-              displayName
-            }
-          }
-        }
-      }
-    }
-    accountPlans(workspaceId: $ws, first: 1) {
-      nodes {
-        objectives(first: 100) {
-          nodes {
-            id
-            title
-          }
-        }
-      }
-    }
-  }
-"""
+# The query of the web app's action board, as the page sends it.
+BOARD = web_app_document("pages/Actions.tsx", "ActionBoard")
 COMMENTS = ("Any news?", "Quote sent.", "Margin too thin (internal).")
 
 
