@@ -5,6 +5,7 @@ import { useMutation } from "urql";
 import { humanize } from "../../api/ids";
 import { FieldErrors, mutationErrors, type UserError } from "../../components/status";
 import { graphql } from "../../gql";
+import { useCan } from "../../live/permissions";
 import type { AccountPlan } from "./types";
 
 const SUBMIT = graphql(`
@@ -43,6 +44,8 @@ export function Approval({ plan, errors, onErrors, onChanged }: {
 }) {
   const [, submit] = useMutation(SUBMIT);
   const [, decide] = useMutation(DECIDE);
+  const canSubmit = useCan("plan:submit");
+  const canDecide = useCan("plan:approve");
   return (
     <section className="card" aria-labelledby="approval-h">
       <h2 id="approval-h">Approval</h2>
@@ -52,14 +55,14 @@ export function Approval({ plan, errors, onErrors, onChanged }: {
         ))}
       </ul>
       <div className="actions">
-        {plan.status === "DRAFT" || plan.status === "REJECTED" ? (
+        {canSubmit && (plan.status === "DRAFT" || plan.status === "REJECTED") ? (
           <button type="button" className="button" onClick={async () => {
             const r = await submit({ input: { id: plan.id, version: plan.version } });
             onErrors(mutationErrors(r, r.data?.submitAccountPlan));
             onChanged();
           }}>Submit for approval</button>
         ) : null}
-        {plan.status === "SUBMITTED" && (
+        {canDecide && plan.status === "SUBMITTED" && (
           <>
             <button type="button" className="button" onClick={async () => {
               const r = await decide({ input: { id: plan.id, decision: "APPROVED" } });
