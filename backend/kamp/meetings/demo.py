@@ -1,5 +1,5 @@
-"""Demo meetings and action items, loaded by `kamp seed --demo` through the services (so
-agendas come from the templates and history is recorded), relative to the day of seeding."""
+"""Demo meetings, loaded by `kamp seed --demo` through the services (so agendas come from the
+templates and history is recorded), relative to the day of seeding."""
 
 from __future__ import annotations
 
@@ -11,13 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
 from kamp.accounts.models import User, Workspace
-from kamp.actions import service as actions
-from kamp.actions.comments import add_comment
-from kamp.actions.models import ActionPriority, ActionStatus
 from kamp.auth.service import principal_for_user
-from kamp.coediting.models import Visibility
 from kamp.meetings import agenda, service
-from kamp.meetings.models import AgendaItem, MeetingType
+from kamp.meetings.models import AgendaItem, Meeting, MeetingType
 from kamp.meetings.series import schedule_series
 
 ZONE = "America/Chicago"
@@ -29,11 +25,6 @@ def _at(days: int, hour: int) -> datetime:
     return datetime.combine(local_day, time(hour), tzinfo=ZoneInfo(ZONE))
 
 
-def _next_quarter() -> int:
-    this_quarter = (clock.today().month - 1) // 3 + 1
-    return this_quarter % 4 + 1
-
-
 async def load_demo_meetings(
     session: AsyncSession,
     *,
@@ -42,10 +33,12 @@ async def load_demo_meetings(
     member: User,
     buyer: User,
     executive: User,
-) -> None:
+) -> Meeting:
+    """Last week's call, held, the weekly series ahead and a quarterly business review. Returns
+    the held call, where the demo's action items come from."""
     principal = await principal_for_user(session, user=kam)
     attendees = [kam.id, member.id, buyer.id]
-    # Last week's standing call: held, with minutes, a decision and action items.
+    # Last week's standing call: held, with minutes and a decision.
     held = await service.create_meeting(
         session,
         principal=principal,
@@ -80,48 +73,6 @@ async def load_demo_meetings(
     )
     await service.publish_minutes(
         session, principal=principal, meeting_id=held.id, version=held.version
-    )
-    volumes = await actions.create_action_item(
-        session,
-        principal=principal,
-        workspace_id=workspace.id,
-        title=f"Send the Q{_next_quarter()} volume forecast per branch",
-        description="Per branch and A-item family, so we can set reorder points.",
-        owner_id=buyer.id,
-        due_date=(clock.now() + timedelta(days=2)).date(),
-        priority=ActionPriority.HIGH,
-        meeting_id=held.id,
-    )
-    await add_comment(
-        session,
-        principal=principal,
-        action_item_id=volumes.id,
-        text=f"@{buyer.email} the template from last quarter works fine.",
-    )
-    carrier = await actions.create_action_item(
-        session,
-        principal=principal,
-        workspace_id=workspace.id,
-        title="Confirm the carrier change with Toledo Branch 22",
-        owner_id=member.id,
-        due_date=(clock.now() - timedelta(days=3)).date(),
-        meeting_id=held.id,
-    )
-    await actions.update_action_item(
-        session,
-        principal=principal,
-        item_id=carrier.id,
-        version=carrier.version,
-        status=ActionStatus.IN_PROGRESS,
-    )
-    await actions.create_action_item(
-        session,
-        principal=principal,
-        workspace_id=workspace.id,
-        title="Prepare margin scenarios for the retrofit proposal",
-        owner_id=kam.id,
-        due_date=(clock.now() + timedelta(days=9)).date(),
-        visibility=Visibility.INTERNAL,
     )
     # The weekly series ahead, and a quarterly business review with the executive.
     series = await service.create_series(
@@ -164,3 +115,4 @@ async def load_demo_meetings(
         place="Hollis HQ, Columbus, board room",
         attendee_ids=[*attendees, executive.id],
     )
+    return held

@@ -1,5 +1,6 @@
 """Demo content for the account plan: believable objectives, SWOT, initiatives and a
-contingency plan for this year, loaded by `kamp seed --demo`."""
+contingency plan for this year, loaded by `kamp seed --demo` through the plan's use cases,
+each element written by the person who would write it."""
 
 from __future__ import annotations
 
@@ -10,21 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
 from kamp.accounts.models import Side, User, Workspace
+from kamp.auth.service import principal_for_user
 from kamp.coediting.models import Visibility
-from kamp.plans.models import (
-    AccountPlan,
-    ContingencyPlan,
-    Initiative,
-    Measure,
-    Objective,
-    ObjectiveStatus,
-    PlanComment,
-    PlanStage,
-    PlanStatus,
-    SwotEntry,
-    SwotKind,
-    TeamKind,
-)
+from kamp.plans.comments import add_comment
+from kamp.plans.contingency import set_contingency
+from kamp.plans.initiatives import create_initiative
+from kamp.plans.models import AccountPlan, ObjectiveStatus, PlanStage, SwotKind, TeamKind
+from kamp.plans.objectives import create_measure, create_objective
+from kamp.plans.service import create_plan
+from kamp.plans.swot import create_swot_entry
 
 SHARED, INTERNAL = Visibility.SHARED, Visibility.INTERNAL
 
@@ -33,18 +28,19 @@ async def load_demo_plan(
     session: AsyncSession, *, workspace: Workspace, kam: User, buyer: User, mentor: User
 ) -> AccountPlan:
     year = clock.today().year
-    plan = AccountPlan(
+    as_kam = await principal_for_user(session, user=kam)
+    as_buyer = await principal_for_user(session, user=buyer)
+    plan = await create_plan(
+        session,
+        principal=as_kam,
         workspace_id=workspace.id,
         period=str(year),
         title=f"{workspace.name} joint account plan {year}",
         stage=PlanStage.IMPLEMENTATION,
-        status=PlanStatus.DRAFT,
         summary="Grow the fastener and MRO programme across the Great Lakes branches while cutting "
         "stock-outs at the branch level.",
-        visibility=SHARED,
     )
-    session.add(plan)
-    await session.flush()
+    # The customer's objectives are the buyer's; the supplier's are the KAM's.
     objectives = [
         (
             Side.CUSTOMER,
@@ -79,31 +75,29 @@ async def load_demo_plan(
             [("Gross margin", "31", "27.5", "%")],
         ),
     ]
-    for position, (side, title, owner, status, visibility, measures) in enumerate(objectives):
-        objective = Objective(
-            workspace_id=workspace.id,
+    for side, title, owner, status, visibility, measures in objectives:
+        author = as_buyer if owner is buyer else as_kam
+        objective = await create_objective(
+            session,
+            principal=author,
             plan_id=plan.id,
             side=side,
             title=title,
             owner_id=owner.id,
             status=status,
-            position=position,
-            visibility=visibility,
             due_date=date(year, 12, 31),
+            visibility=visibility,
         )
-        session.add(objective)
-        await session.flush()
         for name, target, current, unit in measures:
-            session.add(
-                Measure(
-                    workspace_id=workspace.id,
-                    objective_id=objective.id,
-                    name=name,
-                    target=Decimal(target),
-                    current=Decimal(current),
-                    unit=unit,
-                    visibility=visibility,
-                )
+            await create_measure(
+                session,
+                principal=author,
+                objective_id=objective.id,
+                name=name,
+                target=Decimal(target),
+                current=Decimal(current),
+                unit=unit,
+                visibility=visibility,
             )
     swot = [
         (SwotKind.STRENGTH, "Next-day delivery to every branch in the region", SHARED),
@@ -113,57 +107,45 @@ async def load_demo_plan(
         (SwotKind.WEAKNESS, "Our account coverage depends on one buyer relationship", INTERNAL),
     ]
     for kind, text, visibility in swot:
-        session.add(
-            SwotEntry(
-                workspace_id=workspace.id,
-                plan_id=plan.id,
-                kind=kind,
-                text=text,
-                visibility=visibility,
-            )
+        await create_swot_entry(
+            session, principal=as_kam, plan_id=plan.id, kind=kind, text=text, visibility=visibility
         )
-    session.add(
-        Initiative(
-            workspace_id=workspace.id,
-            plan_id=plan.id,
-            title="Vendor-managed inventory pilot at 3 branches",
-            team=TeamKind.QUALITY,
-            owner_id=kam.id,
-            value_estimate=Decimal(180000),
-            visibility=SHARED,
-        )
+    await create_initiative(
+        session,
+        principal=as_kam,
+        plan_id=plan.id,
+        title="Vendor-managed inventory pilot at 3 branches",
+        team=TeamKind.QUALITY,
+        owner_id=kam.id,
+        value_estimate=Decimal(180000),
+        visibility=SHARED,
     )
-    session.add(
-        Initiative(
-            workspace_id=workspace.id,
-            plan_id=plan.id,
-            title="Co-branded safety catalogue",
-            team=TeamKind.BRANDING,
-            owner_id=buyer.id,
-            visibility=SHARED,
-        )
+    await create_initiative(
+        session,
+        principal=as_buyer,
+        plan_id=plan.id,
+        title="Co-branded safety catalogue",
+        team=TeamKind.BRANDING,
+        owner_id=buyer.id,
+        visibility=SHARED,
     )
-    session.add(
-        ContingencyPlan(
-            workspace_id=workspace.id,
-            plan_id=plan.id,
-            revenue_at_risk=Decimal(3100000),
-            trigger="The buyer moves on, or a tender for fasteners is announced",
-            response="Executive sponsor call within a week; price-match the A-items for 12 months",
-            visibility=INTERNAL,
-        )
+    await set_contingency(
+        session,
+        principal=as_kam,
+        plan_id=plan.id,
+        version=None,
+        revenue_at_risk=Decimal(3100000),
+        trigger="The buyer moves on, or a tender for fasteners is announced",
+        response="Executive sponsor call within a week; price-match the A-items for 12 months",
+        visibility=INTERNAL,
     )
-    await session.flush()
-    session.add(
-        PlanComment(
-            workspace_id=workspace.id,
-            plan_id=plan.id,
-            author_id=mentor.id,
-            target_type="AccountPlan",
-            target_id=plan.id,
-            visibility=INTERNAL,
-            text="The margin objective needs a measure per product line before you submit.",
-        )
+    await add_comment(
+        session,
+        principal=await principal_for_user(session, user=mentor),
+        plan_id=plan.id,
+        target_type="AccountPlan",
+        target_id=plan.id,
+        text="The margin objective needs a measure per product line before you submit.",
+        visibility=INTERNAL,
     )
-    await session.flush()
     return plan
