@@ -23,8 +23,9 @@ from kamp.accounts.types import (
 )
 from kamp.auth.policy import Permission, org_permissions
 from kamp.graphql.context import Info
-from kamp.graphql.errors import UserErrorType, mutate
-from kamp.graphql.relay import Connection, connection, decode_id
+from kamp.graphql.errors import UserErrorType
+from kamp.graphql.mutations import mutate, service_mutation
+from kamp.graphql.relay import Connection, connection, decode_id, optional_id
 from kamp.pagination import PageArgs
 
 
@@ -213,10 +214,6 @@ class DeleteLocationPayload:
     errors: list[UserErrorType] = strawberry.field(default_factory=list)
 
 
-def _optional_id(value: strawberry.ID | None, expected: str, field: str) -> object:
-    return decode_id(value, expected, field=field) if value is not None else None
-
-
 # --- mutations ------------------------------------------------------------------------------
 
 
@@ -231,6 +228,14 @@ class MyProfilePayload:
     user: UserNode | None = None
     time_zone: str | None = None
     errors: list[UserErrorType] = strawberry.field(default_factory=list)
+
+
+def _invitation_links(info: Info, _: InviteMemberInput) -> dict[str, object]:
+    settings = info.context.settings
+    return {
+        "base_url": settings.base_url,
+        "lifetime": timedelta(hours=settings.invitation_hours),
+    }
 
 
 @strawberry.type
@@ -248,34 +253,24 @@ class AccountsMutation:
 
         return await mutate(info, run, payload=MyProfilePayload, field="user", node=UserNode.of)
 
-    @strawberry.mutation(description="Open a key account with its customer and workspace.")
-    async def create_key_account(
-        self, info: Info, input: CreateKeyAccountInput
-    ) -> KeyAccountPayload:
-        async def run() -> KeyAccountPayload:
-            kam_id = _optional_id(input.kam_id, "User", "kamId")
-            row = await service.create_key_account(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                customer_name=input.customer_name,
-                name=input.name,
-                tier=input.tier,
-                status=input.status,
-                kam_id=kam_id,  # type: ignore[arg-type]
-            )
-            return KeyAccountPayload(key_account=KeyAccountNode.of(row))
-
-        return await mutate(
-            info, run, payload=KeyAccountPayload, field="key_account", node=KeyAccountNode.of
-        )
+    create_key_account = service_mutation(
+        service.create_key_account,
+        description="Open a key account with its customer and workspace.",
+        input=CreateKeyAccountInput,
+        payload=KeyAccountPayload,
+        field="key_account",
+        node=KeyAccountNode.of,
+        ids={"kam_id": "User"},
+    )
 
     @strawberry.mutation
     async def update_key_account(
         self, info: Info, input: UpdateKeyAccountInput
     ) -> KeyAccountPayload:
+        # The profile fields travel to the use case as one `profile`.
         async def run() -> KeyAccountPayload:
             key_account_id = decode_id(input.id, "KeyAccount")
-            kam_id = _optional_id(input.kam_id, "User", "kamId")
+            kam_id = optional_id(input.kam_id, "User", field="kamId")
             row = await service.update_key_account(
                 info.context.session,
                 principal=await info.context.require_principal(),
@@ -284,7 +279,7 @@ class AccountsMutation:
                 name=input.name,
                 tier=input.tier,
                 status=input.status,
-                kam_id=kam_id,  # type: ignore[arg-type]
+                kam_id=kam_id,
                 profile={
                     "industry": input.industry,
                     "industry_rank": input.industry_rank,
@@ -299,153 +294,76 @@ class AccountsMutation:
             info, run, payload=KeyAccountPayload, field="key_account", node=KeyAccountNode.of
         )
 
-    @strawberry.mutation
-    async def update_workspace(self, info: Info, input: UpdateWorkspaceInput) -> WorkspacePayload:
-        async def run() -> WorkspacePayload:
-            workspace_id = decode_id(input.id, "Workspace")
-            row = await service.update_workspace(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                workspace_id=workspace_id,
-                version=input.version,
-                name=input.name,
-                description=input.description,
-            )
-            return WorkspacePayload(workspace=WorkspaceNode.of(row))
-
-        return await mutate(
-            info, run, payload=WorkspacePayload, field="workspace", node=WorkspaceNode.of
-        )
-
-    @strawberry.mutation(description="Invite someone by email; they accept with a one-time link.")
-    async def invite_member(self, info: Info, input: InviteMemberInput) -> InvitationPayload:
-        async def run() -> InvitationPayload:
-            workspace_id = decode_id(input.workspace_id, "Workspace", field="workspaceId")
-            settings = info.context.settings
-            row, _token = await invitations.invite_member(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                workspace_id=workspace_id,
-                email=input.email,
-                role=input.role,
-                base_url=settings.base_url,
-                lifetime=timedelta(hours=settings.invitation_hours),
-            )
-            return InvitationPayload(invitation=InvitationNode.of(row))
-
-        return await mutate(
-            info, run, payload=InvitationPayload, field="invitation", node=InvitationNode.of
-        )
-
-    @strawberry.mutation
-    async def revoke_invitation(
-        self, info: Info, input: RevokeInvitationInput
-    ) -> InvitationPayload:
-        async def run() -> InvitationPayload:
-            invitation_id = decode_id(input.id, "Invitation")
-            row = await invitations.revoke_invitation(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                invitation_id=invitation_id,
-            )
-            return InvitationPayload(invitation=InvitationNode.of(row))
-
-        return await mutate(
-            info, run, payload=InvitationPayload, field="invitation", node=InvitationNode.of
-        )
-
-    @strawberry.mutation
-    async def update_membership(
-        self, info: Info, input: UpdateMembershipInput
-    ) -> MembershipPayload:
-        async def run() -> MembershipPayload:
-            membership_id = decode_id(input.id, "Membership")
-            row = await service.update_membership(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                membership_id=membership_id,
-                version=input.version,
-                role=input.role,
-                title=input.title,
-            )
-            return MembershipPayload(membership=MembershipNode.of(row))
-
-        return await mutate(
-            info, run, payload=MembershipPayload, field="membership", node=MembershipNode.of
-        )
-
-    @strawberry.mutation
-    async def remove_membership(
-        self, info: Info, input: RemoveMembershipInput
-    ) -> RemoveMembershipPayload:
-        async def run() -> RemoveMembershipPayload:
-            membership_id = decode_id(input.id, "Membership")
-            await service.remove_membership(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                membership_id=membership_id,
-            )
-            return RemoveMembershipPayload(removed_id=input.id)
-
-        return await mutate(
-            info, run, payload=RemoveMembershipPayload, field="removed_id", node=lambda _: None
-        )
-
-    @strawberry.mutation
-    async def create_location(self, info: Info, input: CreateLocationInput) -> LocationPayload:
-        async def run() -> LocationPayload:
-            workspace_id = decode_id(input.workspace_id, "Workspace", field="workspaceId")
-            parent_id = _optional_id(input.parent_id, "Location", "parentId")
-            row = await locations.create_location(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                workspace_id=workspace_id,
-                kind=input.kind,
-                name=input.name,
-                parent_id=parent_id,  # type: ignore[arg-type]
-                code=input.code,
-                city=input.city,
-                country=input.country,
-            )
-            return LocationPayload(location=LocationNode.of(row))
-
-        return await mutate(
-            info, run, payload=LocationPayload, field="location", node=LocationNode.of
-        )
-
-    @strawberry.mutation
-    async def update_location(self, info: Info, input: UpdateLocationInput) -> LocationPayload:
-        async def run() -> LocationPayload:
-            location_id = decode_id(input.id, "Location")
-            row = await locations.update_location(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                location_id=location_id,
-                version=input.version,
-                name=input.name,
-                code=input.code,
-                city=input.city,
-                country=input.country,
-            )
-            return LocationPayload(location=LocationNode.of(row))
-
-        return await mutate(
-            info, run, payload=LocationPayload, field="location", node=LocationNode.of
-        )
-
-    @strawberry.mutation
-    async def delete_location(
-        self, info: Info, input: DeleteLocationInput
-    ) -> DeleteLocationPayload:
-        async def run() -> DeleteLocationPayload:
-            location_id = decode_id(input.id, "Location")
-            await locations.delete_location(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                location_id=location_id,
-            )
-            return DeleteLocationPayload(deleted_id=input.id)
-
-        return await mutate(
-            info, run, payload=DeleteLocationPayload, field="deleted_id", node=lambda _: None
-        )
+    update_workspace = service_mutation(
+        service.update_workspace,
+        input=UpdateWorkspaceInput,
+        payload=WorkspacePayload,
+        field="workspace",
+        node=WorkspaceNode.of,
+        ids={"id": "Workspace"},
+        rename={"id": "workspace_id"},
+    )
+    invite_member = service_mutation(
+        invitations.invite_member,
+        description="Invite someone by email; they accept with a one-time link.",
+        input=InviteMemberInput,
+        payload=InvitationPayload,
+        field="invitation",
+        # The use case also returns the one-time token, which only ever goes by email.
+        node=lambda result: InvitationNode.of(result[0]),
+        ids={"workspace_id": "Workspace"},
+        extra=_invitation_links,
+    )
+    revoke_invitation = service_mutation(
+        invitations.revoke_invitation,
+        input=RevokeInvitationInput,
+        payload=InvitationPayload,
+        field="invitation",
+        node=InvitationNode.of,
+        ids={"id": "Invitation"},
+        rename={"id": "invitation_id"},
+    )
+    update_membership = service_mutation(
+        service.update_membership,
+        input=UpdateMembershipInput,
+        payload=MembershipPayload,
+        field="membership",
+        node=MembershipNode.of,
+        ids={"id": "Membership"},
+        rename={"id": "membership_id"},
+    )
+    remove_membership = service_mutation(
+        service.remove_membership,
+        input=RemoveMembershipInput,
+        payload=RemoveMembershipPayload,
+        field="removed_id",
+        node=None,
+        ids={"id": "Membership"},
+        rename={"id": "membership_id"},
+    )
+    create_location = service_mutation(
+        locations.create_location,
+        input=CreateLocationInput,
+        payload=LocationPayload,
+        field="location",
+        node=LocationNode.of,
+        ids={"workspace_id": "Workspace", "parent_id": "Location"},
+    )
+    update_location = service_mutation(
+        locations.update_location,
+        input=UpdateLocationInput,
+        payload=LocationPayload,
+        field="location",
+        node=LocationNode.of,
+        ids={"id": "Location"},
+        rename={"id": "location_id"},
+    )
+    delete_location = service_mutation(
+        locations.delete_location,
+        input=DeleteLocationInput,
+        payload=DeleteLocationPayload,
+        field="deleted_id",
+        node=None,
+        ids={"id": "Location"},
+        rename={"id": "location_id"},
+    )

@@ -10,8 +10,9 @@ import strawberry
 from kamp.accounts import loaders, models, selection
 from kamp.accounts.types import KeyAccountNode, UserNode
 from kamp.graphql.context import Info
-from kamp.graphql.errors import UserErrorType, mutate, service_mutation
-from kamp.graphql.relay import Connection, connection, decode_id, query_id, to_global_id
+from kamp.graphql.errors import UserErrorType
+from kamp.graphql.mutations import service_mutation
+from kamp.graphql.relay import Connection, connection, query_id, to_global_id
 from kamp.pagination import PageArgs
 
 
@@ -220,99 +221,53 @@ def _criterion(row: models.SelectionCriterion) -> SelectionCriterionType:
     return SelectionCriterionType(row=row)
 
 
+def _tiers(_: Info, input: SetTierDefinitionsInput) -> dict[str, object]:
+    return {"tiers": [(t.name, t.min_score) for t in input.tiers]}
+
+
 @strawberry.type
 class SelectionMutation:
-    @strawberry.mutation(description="A supplier admin adds a weighted selection criterion.")
-    async def define_selection_criterion(
-        self, info: Info, input: DefineSelectionCriterionInput
-    ) -> SelectionCriterionPayload:
-        return await service_mutation(
-            info,
-            payload=SelectionCriterionPayload,
-            field="criterion",
-            node=_criterion,
-            decode=dict,
-            call=lambda s, p: selection.define_criterion(
-                s, principal=p, name=input.name, weight=input.weight, description=input.description
-            ),
-        )
-
-    @strawberry.mutation
-    async def update_selection_criterion(
-        self, info: Info, input: UpdateSelectionCriterionInput
-    ) -> SelectionCriterionPayload:
-        return await service_mutation(
-            info,
-            payload=SelectionCriterionPayload,
-            field="criterion",
-            node=_criterion,
-            decode=lambda: {"criterion_id": decode_id(input.id, "SelectionCriterion")},
-            call=lambda s, p, **ids: selection.update_criterion(
-                s,
-                principal=p,
-                version=input.version,
-                name=input.name,
-                weight=input.weight,
-                description=input.description,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation
-    async def delete_selection_criterion(
-        self, info: Info, input: SelectionCriterionIdInput
-    ) -> DeleteSelectionCriterionPayload:
-        async def run() -> DeleteSelectionCriterionPayload:
-            criterion_id = decode_id(input.id, "SelectionCriterion")
-            await selection.delete_criterion(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                criterion_id=criterion_id,
-            )
-            return DeleteSelectionCriterionPayload(deleted_id=input.id)
-
-        return await mutate(
-            info,
-            run,
-            payload=DeleteSelectionCriterionPayload,
-            field="deleted_id",
-            node=lambda _: None,
-        )
-
-    @strawberry.mutation(description="Replace the supplier's tiers; every account is re-tiered.")
-    async def set_tier_definitions(
-        self, info: Info, input: SetTierDefinitionsInput
-    ) -> TierDefinitionsPayload:
-        async def run() -> TierDefinitionsPayload:
-            rows = await selection.set_tiers(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                tiers=[(t.name, t.min_score) for t in input.tiers],
-            )
-            return TierDefinitionsPayload(
-                tiers=[TierDefinitionType(name=r.name, min_score=r.min_score) for r in rows]
-            )
-
-        return await mutate(info, run, payload=TierDefinitionsPayload, field="tiers", node=list)
-
-    @strawberry.mutation(description="Score an account on one criterion (its KAM or an admin).")
-    async def score_key_account(
-        self, info: Info, input: ScoreKeyAccountInput
-    ) -> ScoreKeyAccountPayload:
-        return await service_mutation(
-            info,
-            payload=ScoreKeyAccountPayload,
-            field="key_account",
-            node=KeyAccountNode.of,
-            decode=lambda: {
-                "key_account_id": decode_id(
-                    input.key_account_id, "KeyAccount", field="keyAccountId"
-                ),
-                "criterion_id": decode_id(
-                    input.criterion_id, "SelectionCriterion", field="criterionId"
-                ),
-            },
-            call=lambda s, p, **ids: selection.score_account(
-                s, principal=p, score=input.score, **ids
-            ),
-        )
+    define_selection_criterion = service_mutation(
+        selection.define_criterion,
+        description="A supplier admin adds a weighted selection criterion.",
+        input=DefineSelectionCriterionInput,
+        payload=SelectionCriterionPayload,
+        field="criterion",
+        node=_criterion,
+    )
+    update_selection_criterion = service_mutation(
+        selection.update_criterion,
+        input=UpdateSelectionCriterionInput,
+        payload=SelectionCriterionPayload,
+        field="criterion",
+        node=_criterion,
+        ids={"id": "SelectionCriterion"},
+        rename={"id": "criterion_id"},
+    )
+    delete_selection_criterion = service_mutation(
+        selection.delete_criterion,
+        input=SelectionCriterionIdInput,
+        payload=DeleteSelectionCriterionPayload,
+        field="deleted_id",
+        node=None,
+        ids={"id": "SelectionCriterion"},
+        rename={"id": "criterion_id"},
+    )
+    set_tier_definitions = service_mutation(
+        selection.set_tiers,
+        description="Replace the supplier's tiers; every account is re-tiered.",
+        input=SetTierDefinitionsInput,
+        payload=TierDefinitionsPayload,
+        field="tiers",
+        node=lambda rows: [TierDefinitionType(name=r.name, min_score=r.min_score) for r in rows],
+        extra=_tiers,
+    )
+    score_key_account = service_mutation(
+        selection.score_account,
+        description="Score an account on one criterion (its KAM or an admin).",
+        input=ScoreKeyAccountInput,
+        payload=ScoreKeyAccountPayload,
+        field="key_account",
+        node=KeyAccountNode.of,
+        ids={"key_account_id": "KeyAccount", "criterion_id": "SelectionCriterion"},
+    )

@@ -11,8 +11,9 @@ from kamp.actions import comments, service
 from kamp.actions.types import ActionCommentNode, ActionItemNode, ActionPriority, ActionStatus
 from kamp.coediting.types import Visibility
 from kamp.graphql.context import Info
-from kamp.graphql.errors import UserErrorType, mutate, service_mutation
-from kamp.graphql.relay import Connection, connection, decode_id, optional_id, query_id
+from kamp.graphql.errors import UserErrorType
+from kamp.graphql.mutations import service_mutation
+from kamp.graphql.relay import Connection, connection, query_id
 from kamp.pagination import PageArgs
 
 
@@ -113,95 +114,46 @@ class ActionsQuery:
 
 @strawberry.type
 class ActionsMutation:
-    @strawberry.mutation
-    async def create_action_item(
-        self, info: Info, input: CreateActionItemInput
-    ) -> ActionItemPayload:
-        return await service_mutation(
-            info,
-            payload=ActionItemPayload,
-            field="action_item",
-            node=ActionItemNode.of,
-            decode=lambda: {
-                "workspace_id": decode_id(input.workspace_id, "Workspace", field="workspaceId"),
-                "owner_id": optional_id(input.owner_id, "User", field="ownerId"),
-                "meeting_id": optional_id(input.meeting_id, "Meeting", field="meetingId"),
-                "agenda_item_id": optional_id(
-                    input.agenda_item_id, "AgendaItem", field="agendaItemId"
-                ),
-                "objective_id": optional_id(input.objective_id, "Objective", field="objectiveId"),
-            },
-            call=lambda s, p, **ids: service.create_action_item(
-                s,
-                principal=p,
-                title=input.title,
-                description=input.description,
-                due_date=input.due_date,
-                priority=input.priority,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation(description="A customer may update only the action items it owns.")
-    async def update_action_item(
-        self, info: Info, input: UpdateActionItemInput
-    ) -> ActionItemPayload:
-        return await service_mutation(
-            info,
-            payload=ActionItemPayload,
-            field="action_item",
-            node=ActionItemNode.of,
-            decode=lambda: {
-                "item_id": decode_id(input.id, "ActionItem"),
-                "owner_id": optional_id(input.owner_id, "User", field="ownerId"),
-                "objective_id": optional_id(input.objective_id, "Objective", field="objectiveId"),
-            },
-            call=lambda s, p, **ids: service.update_action_item(
-                s,
-                principal=p,
-                version=input.version,
-                title=input.title,
-                description=input.description,
-                due_date=input.due_date,
-                priority=input.priority,
-                status=input.status,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation(description="The supplier deletes; customers close their items.")
-    async def delete_action_item(
-        self, info: Info, input: ActionItemIdInput
-    ) -> DeleteActionItemPayload:
-        async def run() -> DeleteActionItemPayload:
-            await service.delete_action_item(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                item_id=decode_id(input.id, "ActionItem"),
-            )
-            return DeleteActionItemPayload(deleted_id=input.id)
-
-        return await mutate(
-            info, run, payload=DeleteActionItemPayload, field="deleted_id", node=lambda _: None
-        )
-
-    @strawberry.mutation(description="Comment on an action item; @email mentions a member.")
-    async def add_action_comment(
-        self, info: Info, input: AddActionCommentInput
-    ) -> ActionCommentPayload:
-        return await service_mutation(
-            info,
-            payload=ActionCommentPayload,
-            field="comment",
-            node=ActionCommentNode.of,
-            decode=lambda: {
-                "action_item_id": decode_id(
-                    input.action_item_id, "ActionItem", field="actionItemId"
-                )
-            },
-            call=lambda s, p, **ids: comments.add_comment(
-                s, principal=p, text=input.text, visibility=input.visibility, **ids
-            ),
-        )
+    create_action_item = service_mutation(
+        service.create_action_item,
+        input=CreateActionItemInput,
+        payload=ActionItemPayload,
+        field="action_item",
+        node=ActionItemNode.of,
+        ids={
+            "workspace_id": "Workspace",
+            "owner_id": "User",
+            "meeting_id": "Meeting",
+            "agenda_item_id": "AgendaItem",
+            "objective_id": "Objective",
+        },
+    )
+    update_action_item = service_mutation(
+        service.update_action_item,
+        description="A customer may update only the action items it owns.",
+        input=UpdateActionItemInput,
+        payload=ActionItemPayload,
+        field="action_item",
+        node=ActionItemNode.of,
+        ids={"id": "ActionItem", "owner_id": "User", "objective_id": "Objective"},
+        rename={"id": "item_id"},
+    )
+    delete_action_item = service_mutation(
+        service.delete_action_item,
+        description="The supplier deletes; customers close their items.",
+        input=ActionItemIdInput,
+        payload=DeleteActionItemPayload,
+        field="deleted_id",
+        node=None,
+        ids={"id": "ActionItem"},
+        rename={"id": "item_id"},
+    )
+    add_action_comment = service_mutation(
+        comments.add_comment,
+        description="Comment on an action item; @email mentions a member.",
+        input=AddActionCommentInput,
+        payload=ActionCommentPayload,
+        field="comment",
+        node=ActionCommentNode.of,
+        ids={"action_item_id": "ActionItem"},
+    )

@@ -14,8 +14,9 @@ from kamp.errors import BadRequest, UserError
 from kamp.forecasts import service
 from kamp.forecasts.types import Forecast, ForecastEntryNode, SalesGoalNode
 from kamp.graphql.context import Info
-from kamp.graphql.errors import UserErrorType, mutate
-from kamp.graphql.relay import Connection, connection, decode_id, query_id
+from kamp.graphql.errors import UserErrorType
+from kamp.graphql.mutations import service_mutation
+from kamp.graphql.relay import Connection, connection, query_id
 from kamp.pagination import PageArgs
 
 
@@ -143,46 +144,21 @@ class SalesGoalPayload:
 
 @strawberry.type
 class ForecastsMutation:
-    @strawberry.mutation(description="Create or update the forecast and/or actual of a month.")
-    async def set_forecast_entry(
-        self, info: Info, input: SetForecastEntryInput
-    ) -> ForecastEntryPayload:
-        async def run() -> ForecastEntryPayload:
-            workspace_id = decode_id(input.workspace_id, "Workspace", field="workspaceId")
-            row = await service.set_forecast_entry(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                workspace_id=workspace_id,
-                month=input.month,
-                product_line=input.product_line,
-                forecast=input.forecast,
-                actual=input.actual,
-                version=input.version,
-                visibility=input.visibility,
-            )
-            return ForecastEntryPayload(entry=ForecastEntryNode.of(row))
-
-        return await mutate(
-            info, run, payload=ForecastEntryPayload, field="entry", node=ForecastEntryNode.of
-        )
-
-    @strawberry.mutation(description="The KAM sets the year's sales goal and deviation threshold.")
-    async def set_sales_goal(self, info: Info, input: SetSalesGoalInput) -> SalesGoalPayload:
-        async def run() -> SalesGoalPayload:
-            workspace_id = decode_id(input.workspace_id, "Workspace", field="workspaceId")
-            row = await service.set_sales_goal(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                workspace_id=workspace_id,
-                year=input.year,
-                annual_goal=input.annual_goal,
-                deviation_threshold_pct=input.deviation_threshold_pct,
-                currency=input.currency,
-                version=input.version,
-                visibility=input.visibility,
-            )
-            return SalesGoalPayload(goal=SalesGoalNode.of(row))
-
-        return await mutate(
-            info, run, payload=SalesGoalPayload, field="goal", node=SalesGoalNode.of
-        )
+    set_forecast_entry = service_mutation(
+        service.set_forecast_entry,
+        description="Create or update the forecast and/or actual of a month.",
+        input=SetForecastEntryInput,
+        payload=ForecastEntryPayload,
+        field="entry",
+        node=ForecastEntryNode.of,
+        ids={"workspace_id": "Workspace"},
+    )
+    set_sales_goal = service_mutation(
+        service.set_sales_goal,
+        description="The KAM sets the year's sales goal and deviation threshold.",
+        input=SetSalesGoalInput,
+        payload=SalesGoalPayload,
+        field="goal",
+        node=SalesGoalNode.of,
+        ids={"workspace_id": "Workspace"},
+    )

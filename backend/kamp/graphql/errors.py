@@ -5,15 +5,12 @@ so that no SQL or Python text ever leaves the server."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
 
 import strawberry
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from kamp.errors import Conflict, ErrorCode, KampError, NotFound, UserError
-from kamp.graphql.context import Info
+from kamp.errors import ErrorCode, KampError, UserError
 
 log = logging.getLogger("kamp.graphql")
 
@@ -64,52 +61,3 @@ class KampErrors(MaskErrors):
                     }
                 processed.append(error)
         return processed
-
-
-P = TypeVar("P")
-
-
-async def mutate(
-    info: Info,
-    run: Callable[[], Awaitable[P]],
-    *,
-    payload: Callable[..., P],
-    field: str,
-    node: Callable[[Any], Any],
-) -> P:
-    """Run one mutation; user errors (and a missing target) come back in `payload(errors=...)`
-    and mark the request to roll back, so a refused mutation changes nothing."""
-    try:
-        return await run()
-    except Conflict as error:
-        info.context.rollback_only = True
-        current = node(error.current) if error.current is not None else None
-        return payload(errors=[UserErrorType.from_error(error)], **{field: current})
-    except UserError as error:
-        info.context.rollback_only = True
-        return payload(errors=[UserErrorType.from_error(error)])
-    except NotFound as error:
-        info.context.rollback_only = True
-        return payload(
-            errors=[UserErrorType(field="id", message=str(error), code=ErrorCode.NOT_FOUND)]
-        )
-
-
-async def service_mutation(
-    info: Info,
-    *,
-    payload: Callable[..., Any],
-    field: str,
-    node: Callable[[Any], Any],
-    decode: Callable[[], dict[str, Any]],
-    call: Callable[..., Awaitable[Any]],
-) -> Any:
-    """The usual mutation: decode the input's IDs (before anything touches the database),
-    call the service with the session and the principal, wrap the row in the payload."""
-
-    async def run() -> Any:
-        ids = decode()
-        row = await call(info.context.session, await info.context.require_principal(), **ids)
-        return payload(**{field: node(row)})
-
-    return await mutate(info, run, payload=payload, field=field, node=node)

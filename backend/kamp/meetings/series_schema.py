@@ -6,9 +6,8 @@ from datetime import datetime
 
 import strawberry
 
-from kamp.graphql.context import Info
-from kamp.graphql.errors import UserErrorType, mutate
-from kamp.graphql.relay import decode_id
+from kamp.graphql.errors import UserErrorType
+from kamp.graphql.mutations import service_mutation
 from kamp.meetings import series
 from kamp.meetings.types import MeetingNode
 
@@ -29,22 +28,13 @@ class ScheduleSeriesMeetingsPayload:
 
 @strawberry.type
 class SeriesMutation:
-    @strawberry.mutation(
-        description="Create the meetings of a series' coming occurrences, each with its agenda."
+    schedule_series_meetings = service_mutation(
+        series.schedule_series,
+        description="Create the meetings of a series' coming occurrences, each with its agenda.",
+        input=ScheduleSeriesMeetingsInput,
+        payload=ScheduleSeriesMeetingsPayload,
+        field="meetings",
+        node=lambda rows: [MeetingNode.of(row) for row in rows],
+        ids={"series_id": "MeetingSeries"},
+        extra=lambda info, _: {"base_url": info.context.settings.base_url},
     )
-    async def schedule_series_meetings(
-        self, info: Info, input: ScheduleSeriesMeetingsInput
-    ) -> ScheduleSeriesMeetingsPayload:
-        async def run() -> ScheduleSeriesMeetingsPayload:
-            rows = await series.schedule_series(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                series_id=decode_id(input.series_id, "MeetingSeries", field="seriesId"),
-                until=input.until,
-                base_url=info.context.settings.base_url,
-            )
-            return ScheduleSeriesMeetingsPayload(meetings=[MeetingNode.of(row) for row in rows])
-
-        return await mutate(
-            info, run, payload=ScheduleSeriesMeetingsPayload, field="meetings", node=lambda _: None
-        )

@@ -7,8 +7,9 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from kamp.graphql.context import Info
-from kamp.graphql.errors import UserErrorType, mutate
-from kamp.graphql.relay import Connection, connection, decode_id
+from kamp.graphql.errors import UserErrorType
+from kamp.graphql.mutations import service_mutation
+from kamp.graphql.relay import Connection, connection
 from kamp.notifications import service
 from kamp.notifications.types import NotificationNode, notifications
 from kamp.pagination import PageArgs
@@ -57,33 +58,15 @@ class NotificationsQuery:
 
 @strawberry.type
 class NotificationsMutation:
-    @strawberry.mutation(description="Mark the viewer's notifications read (or unread).")
-    async def mark_notifications_read(
-        self, info: Info, input: MarkNotificationsReadInput
-    ) -> MarkNotificationsReadPayload:
-        async def run() -> MarkNotificationsReadPayload:
-            ids = (
-                [decode_id(i, "Notification", field="ids") for i in input.ids]
-                if input.ids is not None
-                else None
-            )
-            rows = await service.mark_read(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                ids=ids,
-                read=input.read,
-            )
-            return MarkNotificationsReadPayload(
-                notifications=[NotificationNode.of(row) for row in rows]
-            )
-
-        return await mutate(
-            info,
-            run,
-            payload=MarkNotificationsReadPayload,
-            field="notifications",
-            node=lambda _: None,
-        )
+    mark_notifications_read = service_mutation(
+        service.mark_read,
+        description="Mark the viewer's notifications read (or unread).",
+        input=MarkNotificationsReadInput,
+        payload=MarkNotificationsReadPayload,
+        field="notifications",
+        node=lambda rows: [NotificationNode.of(row) for row in rows],
+        ids={"ids": "Notification"},
+    )
 
 
 @strawberry.type

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import strawberry
 
 from kamp.coediting.types import Visibility
 from kamp.graphql.context import Info
-from kamp.graphql.errors import UserErrorType, mutate
-from kamp.graphql.relay import Connection, connection, decode_id, query_id
+from kamp.graphql.errors import UserErrorType
+from kamp.graphql.mutations import service_mutation
+from kamp.graphql.relay import Connection, connection, query_id
 from kamp.pagination import PageArgs
 from kamp.pipeline import service
 from kamp.pipeline.types import OpportunityNode, OpportunityStage, PipelineStageTotal
@@ -111,83 +111,33 @@ class DeleteOpportunityPayload:
     errors: list[UserErrorType] = strawberry.field(default_factory=list)
 
 
-def _owner(value: strawberry.ID | None) -> uuid.UUID | None:
-    return decode_id(value, "User", field="ownerId") if value is not None else None
-
-
 @strawberry.type
 class PipelineMutation:
-    @strawberry.mutation(description="Add an opportunity (supplier-internal unless shared).")
-    async def create_opportunity(
-        self, info: Info, input: CreateOpportunityInput
-    ) -> OpportunityPayload:
-        async def run() -> OpportunityPayload:
-            workspace_id = decode_id(input.workspace_id, "Workspace", field="workspaceId")
-            owner_id = _owner(input.owner_id)
-            row = await service.create_opportunity(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                workspace_id=workspace_id,
-                name=input.name,
-                stage=input.stage,
-                description=input.description,
-                value=input.value,
-                currency=input.currency,
-                expected_close=input.expected_close,
-                product_line=input.product_line,
-                owner_id=owner_id,
-                post_mortem=input.post_mortem,
-                visibility=input.visibility,
-            )
-            return OpportunityPayload(opportunity=OpportunityNode.of(row))
-
-        return await _run(info, run)
-
-    @strawberry.mutation(description="Change an opportunity or move its stage.")
-    async def update_opportunity(
-        self, info: Info, input: UpdateOpportunityInput
-    ) -> OpportunityPayload:
-        async def run() -> OpportunityPayload:
-            opportunity_id = decode_id(input.id, "Opportunity")
-            owner_id = _owner(input.owner_id)
-            row = await service.update_opportunity(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                opportunity_id=opportunity_id,
-                version=input.version,
-                name=input.name,
-                stage=input.stage,
-                description=input.description,
-                value=input.value,
-                currency=input.currency,
-                expected_close=input.expected_close,
-                product_line=input.product_line,
-                owner_id=owner_id,
-                post_mortem=input.post_mortem,
-                visibility=input.visibility,
-            )
-            return OpportunityPayload(opportunity=OpportunityNode.of(row))
-
-        return await _run(info, run)
-
-    @strawberry.mutation
-    async def delete_opportunity(
-        self, info: Info, input: DeleteOpportunityInput
-    ) -> DeleteOpportunityPayload:
-        async def run() -> DeleteOpportunityPayload:
-            await service.delete_opportunity(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                opportunity_id=decode_id(input.id, "Opportunity"),
-            )
-            return DeleteOpportunityPayload(deleted_id=input.id)
-
-        return await mutate(
-            info, run, payload=DeleteOpportunityPayload, field="deleted_id", node=lambda _: None
-        )
-
-
-async def _run(info: Info, run: Any) -> OpportunityPayload:
-    return await mutate(
-        info, run, payload=OpportunityPayload, field="opportunity", node=OpportunityNode.of
+    create_opportunity = service_mutation(
+        service.create_opportunity,
+        description="Add an opportunity (supplier-internal unless shared).",
+        input=CreateOpportunityInput,
+        payload=OpportunityPayload,
+        field="opportunity",
+        node=OpportunityNode.of,
+        ids={"workspace_id": "Workspace", "owner_id": "User"},
+    )
+    update_opportunity = service_mutation(
+        service.update_opportunity,
+        description="Change an opportunity or move its stage.",
+        input=UpdateOpportunityInput,
+        payload=OpportunityPayload,
+        field="opportunity",
+        node=OpportunityNode.of,
+        ids={"id": "Opportunity", "owner_id": "User"},
+        rename={"id": "opportunity_id"},
+    )
+    delete_opportunity = service_mutation(
+        service.delete_opportunity,
+        input=DeleteOpportunityInput,
+        payload=DeleteOpportunityPayload,
+        field="deleted_id",
+        node=None,
+        ids={"id": "Opportunity"},
+        rename={"id": "opportunity_id"},
     )

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import strawberry
 
 from kamp.errors import BadRequest, ErrorCode, UserError
 from kamp.graphql.context import Info
-from kamp.graphql.errors import mutate, service_mutation
-from kamp.graphql.relay import (
-    Connection,
-    connection,
-    decode_id,
-    optional_id,
-    parse_global_id,
-    query_id,
-)
+from kamp.graphql.mutations import mutate, service_mutation
+from kamp.graphql.relay import Connection, connection, parse_global_id, query_id
 from kamp.pagination import PageArgs
 from kamp.plans import (
     comments,
@@ -86,307 +78,156 @@ class PlansQuery:
         return connection(result, AccountPlanNode.of)
 
 
-def _owner(value: strawberry.ID | None) -> uuid.UUID | None:
-    return optional_id(value, "User", field="ownerId")
+def _target(value: str, field: str = "targetId") -> tuple[str, uuid.UUID]:
+    try:
+        return parse_global_id(value)
+    except BadRequest as exc:
+        raise UserError(field, "This is not a valid ID.", ErrorCode.INVALID) from exc
 
 
-def _plan(value: str, field: str = "planId") -> dict[str, uuid.UUID]:
-    return {"plan_id": decode_id(value, "AccountPlan", field=field)}
+def _comment_target(_: Info, input: AddPlanCommentInput) -> dict[str, object]:
+    """The plan or any of its elements: the target's type travels with its ID."""
+    target_type, target_id = _target(input.target_id)
+    return {"target_type": target_type, "target_id": target_id}
 
 
 @strawberry.type
 class PlansMutation:
-    @strawberry.mutation(description="The KAM drafts the plan of a period.")
-    async def create_account_plan(
-        self, info: Info, input: CreateAccountPlanInput
-    ) -> AccountPlanPayload:
-        return await service_mutation(
-            info,
-            payload=AccountPlanPayload,
-            field="plan",
-            node=AccountPlanNode.of,
-            decode=lambda: {
-                "workspace_id": decode_id(input.workspace_id, "Workspace", field="workspaceId")
-            },
-            call=lambda s, p, **ids: service.create_plan(
-                s,
-                principal=p,
-                period=input.period,
-                title=input.title,
-                stage=input.stage,
-                summary=input.summary,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation
-    async def update_account_plan(
-        self, info: Info, input: UpdateAccountPlanInput
-    ) -> AccountPlanPayload:
-        return await service_mutation(
-            info,
-            payload=AccountPlanPayload,
-            field="plan",
-            node=AccountPlanNode.of,
-            decode=lambda: _plan(input.id, "id"),
-            call=lambda s, p, **ids: service.update_plan(
-                s,
-                principal=p,
-                version=input.version,
-                title=input.title,
-                stage=input.stage,
-                summary=input.summary,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation(description="The KAM submits the plan for approval by both sides.")
-    async def submit_account_plan(self, info: Info, input: PlanVersionInput) -> AccountPlanPayload:
-        return await service_mutation(
-            info,
-            payload=AccountPlanPayload,
-            field="plan",
-            node=AccountPlanNode.of,
-            decode=lambda: _plan(input.id, "id"),
-            call=lambda s, p, **ids: service.submit_plan(
-                s, principal=p, version=input.version, **ids
-            ),
-        )
-
-    @strawberry.mutation(description="An executive of either side approves or rejects.")
-    async def decide_account_plan(
-        self, info: Info, input: DecideAccountPlanInput
-    ) -> AccountPlanPayload:
-        return await service_mutation(
-            info,
-            payload=AccountPlanPayload,
-            field="plan",
-            node=AccountPlanNode.of,
-            decode=lambda: _plan(input.id, "id"),
-            call=lambda s, p, **ids: service.decide_plan(
-                s, principal=p, decision=input.decision, comment=input.comment, **ids
-            ),
-        )
-
-    @strawberry.mutation(
-        description="Start a new draft from an approved plan (which stays frozen)."
+    create_account_plan = service_mutation(
+        service.create_plan,
+        description="The KAM drafts the plan of a period.",
+        input=CreateAccountPlanInput,
+        payload=AccountPlanPayload,
+        field="plan",
+        node=AccountPlanNode.of,
+        ids={"workspace_id": "Workspace"},
     )
-    async def revise_account_plan(self, info: Info, input: PlanIdInput) -> AccountPlanPayload:
-        return await service_mutation(
-            info,
-            payload=AccountPlanPayload,
-            field="plan",
-            node=AccountPlanNode.of,
-            decode=lambda: _plan(input.id, "id"),
-            call=lambda s, p, **ids: service.revise_plan(s, principal=p, **ids),
-        )
-
-    @strawberry.mutation
-    async def create_objective(self, info: Info, input: CreateObjectiveInput) -> ObjectivePayload:
-        return await service_mutation(
-            info,
-            payload=ObjectivePayload,
-            field="objective",
-            node=ObjectiveNode.of,
-            decode=lambda: {**_plan(input.plan_id), "owner_id": _owner(input.owner_id)},
-            call=lambda s, p, **ids: objectives.create_objective(
-                s,
-                principal=p,
-                side=input.side,
-                title=input.title,
-                description=input.description,
-                status=input.status,
-                due_date=input.due_date,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation
-    async def update_objective(self, info: Info, input: UpdateObjectiveInput) -> ObjectivePayload:
-        return await service_mutation(
-            info,
-            payload=ObjectivePayload,
-            field="objective",
-            node=ObjectiveNode.of,
-            decode=lambda: {
-                "objective_id": decode_id(input.id, "Objective"),
-                "owner_id": _owner(input.owner_id),
-            },
-            call=lambda s, p, **ids: objectives.update_objective(
-                s,
-                principal=p,
-                version=input.version,
-                title=input.title,
-                description=input.description,
-                status=input.status,
-                due_date=input.due_date,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation
-    async def create_measure(self, info: Info, input: CreateMeasureInput) -> MeasurePayload:
-        return await service_mutation(
-            info,
-            payload=MeasurePayload,
-            field="measure",
-            node=MeasureNode.of,
-            decode=lambda: {
-                "objective_id": decode_id(input.objective_id, "Objective", field="objectiveId")
-            },
-            call=lambda s, p, **ids: objectives.create_measure(
-                s,
-                principal=p,
-                name=input.name,
-                target=input.target,
-                current=input.current,
-                unit=input.unit,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation
-    async def update_measure(self, info: Info, input: UpdateMeasureInput) -> MeasurePayload:
-        return await service_mutation(
-            info,
-            payload=MeasurePayload,
-            field="measure",
-            node=MeasureNode.of,
-            decode=lambda: {"measure_id": decode_id(input.id, "Measure")},
-            call=lambda s, p, **ids: objectives.update_measure(
-                s,
-                principal=p,
-                version=input.version,
-                name=input.name,
-                target=input.target,
-                current=input.current,
-                unit=input.unit,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation
-    async def create_swot_entry(self, info: Info, input: CreateSwotEntryInput) -> SwotEntryPayload:
-        return await service_mutation(
-            info,
-            payload=SwotEntryPayload,
-            field="entry",
-            node=SwotEntryNode.of,
-            decode=lambda: _plan(input.plan_id),
-            call=lambda s, p, **ids: swot.create_swot_entry(
-                s, principal=p, kind=input.kind, text=input.text, visibility=input.visibility, **ids
-            ),
-        )
-
-    @strawberry.mutation
-    async def update_swot_entry(self, info: Info, input: UpdateSwotEntryInput) -> SwotEntryPayload:
-        return await service_mutation(
-            info,
-            payload=SwotEntryPayload,
-            field="entry",
-            node=SwotEntryNode.of,
-            decode=lambda: {"entry_id": decode_id(input.id, "SwotEntry")},
-            call=lambda s, p, **ids: swot.update_swot_entry(
-                s,
-                principal=p,
-                version=input.version,
-                kind=input.kind,
-                text=input.text,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation
-    async def create_initiative(
-        self, info: Info, input: CreateInitiativeInput
-    ) -> InitiativePayload:
-        return await service_mutation(
-            info,
-            payload=InitiativePayload,
-            field="initiative",
-            node=InitiativeNode.of,
-            decode=lambda: {**_plan(input.plan_id), "owner_id": _owner(input.owner_id)},
-            call=lambda s, p, **ids: initiatives.create_initiative(
-                s,
-                principal=p,
-                title=input.title,
-                team=input.team,
-                description=input.description,
-                value_estimate=input.value_estimate,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation
-    async def update_initiative(
-        self, info: Info, input: UpdateInitiativeInput
-    ) -> InitiativePayload:
-        return await service_mutation(
-            info,
-            payload=InitiativePayload,
-            field="initiative",
-            node=InitiativeNode.of,
-            decode=lambda: {
-                "initiative_id": decode_id(input.id, "Initiative"),
-                "owner_id": _owner(input.owner_id),
-            },
-            call=lambda s, p, **ids: initiatives.update_initiative(
-                s,
-                principal=p,
-                version=input.version,
-                title=input.title,
-                team=input.team,
-                description=input.description,
-                value_estimate=input.value_estimate,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation(description="Create or change the plan for losing the account.")
-    async def set_contingency_plan(
-        self, info: Info, input: SetContingencyPlanInput
-    ) -> ContingencyPlanPayload:
-        return await service_mutation(
-            info,
-            payload=ContingencyPlanPayload,
-            field="contingency",
-            node=ContingencyPlanNode.of,
-            decode=lambda: _plan(input.plan_id),
-            call=lambda s, p, **ids: contingency.set_contingency(
-                s,
-                principal=p,
-                version=input.version,
-                revenue_at_risk=input.revenue_at_risk,
-                trigger=input.trigger,
-                response=input.response,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation(description="Comment on the plan or one of its parts (mentors do).")
-    async def add_plan_comment(self, info: Info, input: AddPlanCommentInput) -> PlanCommentPayload:
-        def decode() -> dict[str, Any]:
-            target_type, target_id = _target(input.target_id)
-            return {**_plan(input.plan_id), "target_type": target_type, "target_id": target_id}
-
-        return await service_mutation(
-            info,
-            payload=PlanCommentPayload,
-            field="comment",
-            node=PlanCommentNode.of,
-            decode=decode,
-            call=lambda s, p, **ids: comments.add_comment(
-                s, principal=p, text=input.text, visibility=input.visibility, **ids
-            ),
-        )
+    update_account_plan = service_mutation(
+        service.update_plan,
+        input=UpdateAccountPlanInput,
+        payload=AccountPlanPayload,
+        field="plan",
+        node=AccountPlanNode.of,
+        ids={"id": "AccountPlan"},
+        rename={"id": "plan_id"},
+    )
+    submit_account_plan = service_mutation(
+        service.submit_plan,
+        description="The KAM submits the plan for approval by both sides.",
+        input=PlanVersionInput,
+        payload=AccountPlanPayload,
+        field="plan",
+        node=AccountPlanNode.of,
+        ids={"id": "AccountPlan"},
+        rename={"id": "plan_id"},
+    )
+    decide_account_plan = service_mutation(
+        service.decide_plan,
+        description="An executive of either side approves or rejects.",
+        input=DecideAccountPlanInput,
+        payload=AccountPlanPayload,
+        field="plan",
+        node=AccountPlanNode.of,
+        ids={"id": "AccountPlan"},
+        rename={"id": "plan_id"},
+    )
+    revise_account_plan = service_mutation(
+        service.revise_plan,
+        description="Start a new draft from an approved plan (which stays frozen).",
+        input=PlanIdInput,
+        payload=AccountPlanPayload,
+        field="plan",
+        node=AccountPlanNode.of,
+        ids={"id": "AccountPlan"},
+        rename={"id": "plan_id"},
+    )
+    create_objective = service_mutation(
+        objectives.create_objective,
+        input=CreateObjectiveInput,
+        payload=ObjectivePayload,
+        field="objective",
+        node=ObjectiveNode.of,
+        ids={"plan_id": "AccountPlan", "owner_id": "User"},
+    )
+    update_objective = service_mutation(
+        objectives.update_objective,
+        input=UpdateObjectiveInput,
+        payload=ObjectivePayload,
+        field="objective",
+        node=ObjectiveNode.of,
+        ids={"id": "Objective", "owner_id": "User"},
+        rename={"id": "objective_id"},
+    )
+    create_measure = service_mutation(
+        objectives.create_measure,
+        input=CreateMeasureInput,
+        payload=MeasurePayload,
+        field="measure",
+        node=MeasureNode.of,
+        ids={"objective_id": "Objective"},
+    )
+    update_measure = service_mutation(
+        objectives.update_measure,
+        input=UpdateMeasureInput,
+        payload=MeasurePayload,
+        field="measure",
+        node=MeasureNode.of,
+        ids={"id": "Measure"},
+        rename={"id": "measure_id"},
+    )
+    create_swot_entry = service_mutation(
+        swot.create_swot_entry,
+        input=CreateSwotEntryInput,
+        payload=SwotEntryPayload,
+        field="entry",
+        node=SwotEntryNode.of,
+        ids={"plan_id": "AccountPlan"},
+    )
+    update_swot_entry = service_mutation(
+        swot.update_swot_entry,
+        input=UpdateSwotEntryInput,
+        payload=SwotEntryPayload,
+        field="entry",
+        node=SwotEntryNode.of,
+        ids={"id": "SwotEntry"},
+        rename={"id": "entry_id"},
+    )
+    create_initiative = service_mutation(
+        initiatives.create_initiative,
+        input=CreateInitiativeInput,
+        payload=InitiativePayload,
+        field="initiative",
+        node=InitiativeNode.of,
+        ids={"plan_id": "AccountPlan", "owner_id": "User"},
+    )
+    update_initiative = service_mutation(
+        initiatives.update_initiative,
+        input=UpdateInitiativeInput,
+        payload=InitiativePayload,
+        field="initiative",
+        node=InitiativeNode.of,
+        ids={"id": "Initiative", "owner_id": "User"},
+        rename={"id": "initiative_id"},
+    )
+    set_contingency_plan = service_mutation(
+        contingency.set_contingency,
+        description="Create or change the plan for losing the account.",
+        input=SetContingencyPlanInput,
+        payload=ContingencyPlanPayload,
+        field="contingency",
+        node=ContingencyPlanNode.of,
+        ids={"plan_id": "AccountPlan"},
+    )
+    add_plan_comment = service_mutation(
+        comments.add_comment,
+        description="Comment on the plan or one of its parts (mentors do).",
+        input=AddPlanCommentInput,
+        payload=PlanCommentPayload,
+        field="comment",
+        node=PlanCommentNode.of,
+        ids={"plan_id": "AccountPlan"},
+        extra=_comment_target,
+    )
 
     @strawberry.mutation(description="Delete an objective, measure, SWOT entry or initiative.")
     async def delete_plan_element(self, info: Info, input: PlanIdInput) -> DeletePlanElementPayload:
@@ -405,10 +246,3 @@ class PlansMutation:
         return await mutate(
             info, run, payload=DeletePlanElementPayload, field="deleted_id", node=lambda _: None
         )
-
-
-def _target(value: str, field: str = "targetId") -> tuple[str, uuid.UUID]:
-    try:
-        return parse_global_id(value)
-    except BadRequest as exc:
-        raise UserError(field, "This is not a valid ID.", ErrorCode.INVALID) from exc

@@ -1,20 +1,22 @@
 """Queries and mutations of the relationship map: thin, they decode input and call the service.
 
-Optional IDs and dates of updates distinguish "left out" (unchanged) from null (cleared)."""
+Optional IDs and dates of updates distinguish "left out" (unchanged: the input's UNSET is not
+passed, so the use case keeps the value) from null (cleared)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from kamp.coediting.types import Visibility
 from kamp.errors import BadRequest, UserError
 from kamp.graphql.context import Info
-from kamp.graphql.errors import UserErrorType, service_mutation
-from kamp.graphql.relay import Connection, connection, decode_id, optional_id
+from kamp.graphql.errors import UserErrorType
+from kamp.graphql.mutations import service_mutation
+from kamp.graphql.relay import Connection, connection, decode_id
 from kamp.pagination import PageArgs
 from kamp.relationships import contacts, relationship, service
 from kamp.relationships.types import (
@@ -210,141 +212,60 @@ class DeleteRelationshipPayload:
     errors: list[UserErrorType] = strawberry.field(default_factory=list)
 
 
-def _optional(value: Any, expected: str, field: str) -> Any:
-    """Left out -> KEEP, null -> None, an ID -> its UUID."""
-    if value is strawberry.UNSET:
-        return service.KEEP
-    return _id(value, expected, field)
-
-
-def _id(value: str | None, expected: str, field: str = "id") -> uuid.UUID | None:
-    return optional_id(value, expected, field=field)
-
-
 @strawberry.type
 class RelationshipsMutation:
-    @strawberry.mutation(description="Add a person to the customer's org chart.")
-    async def create_contact(self, info: Info, input: CreateContactInput) -> ContactPayload:
-        return await service_mutation(
-            info,
-            payload=ContactPayload,
-            field="contact",
-            node=ContactNode.of,
-            decode=lambda: {
-                "workspace_id": _id(input.workspace_id, "Workspace", "workspaceId"),
-                "reports_to_id": _id(input.reports_to_id, "Contact", "reportsToId"),
-                "location_id": _id(input.location_id, "Location", "locationId"),
-            },
-            call=lambda s, p, **ids: contacts.create_contact(
-                s,
-                principal=p,
-                name=input.name,
-                buying_role=input.buying_role,
-                title=input.title,
-                email=input.email,
-                influence=input.influence,
-                stance=input.stance,
-                stance_visibility=input.stance_visibility,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation
-    async def update_contact(self, info: Info, input: UpdateContactInput) -> ContactPayload:
-        return await service_mutation(
-            info,
-            payload=ContactPayload,
-            field="contact",
-            node=ContactNode.of,
-            decode=lambda: {
-                "contact_id": _id(input.id, "Contact"),
-                "reports_to_id": _optional(input.reports_to_id, "Contact", "reportsToId"),
-                "location_id": _optional(input.location_id, "Location", "locationId"),
-            },
-            call=lambda s, p, **ids: contacts.update_contact(
-                s,
-                principal=p,
-                version=input.version,
-                name=input.name,
-                title=input.title,
-                email=input.email,
-                buying_role=input.buying_role,
-                influence=input.influence,
-                stance=input.stance,
-                stance_visibility=input.stance_visibility,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation(description="Remove a contact and its relationships; not a manager.")
-    async def delete_contact(self, info: Info, input: ContactIdInput) -> DeleteContactPayload:
-        return await service_mutation(
-            info,
-            payload=DeleteContactPayload,
-            field="deleted_id",
-            node=lambda _: input.id,
-            decode=lambda: {"contact_id": _id(input.id, "Contact")},
-            call=lambda s, p, **ids: contacts.delete_contact(s, principal=p, **ids),
-        )
-
-    @strawberry.mutation(description="Record who on the supplier side knows a contact.")
-    async def create_relationship(
-        self, info: Info, input: CreateRelationshipInput
-    ) -> RelationshipPayload:
-        return await service_mutation(
-            info,
-            payload=RelationshipPayload,
-            field="relationship",
-            node=RelationshipNode.of,
-            decode=lambda: {
-                "contact_id": _id(input.contact_id, "Contact", "contactId"),
-                "supplier_user_id": _id(input.supplier_user_id, "User", "supplierUserId"),
-            },
-            call=lambda s, p, **ids: relationship.create_relationship(
-                s,
-                principal=p,
-                strength=input.strength,
-                last_interaction=input.last_interaction,
-                notes=input.notes,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation
-    async def update_relationship(
-        self, info: Info, input: UpdateRelationshipInput
-    ) -> RelationshipPayload:
-        last = input.last_interaction
-        return await service_mutation(
-            info,
-            payload=RelationshipPayload,
-            field="relationship",
-            node=RelationshipNode.of,
-            decode=lambda: {"relationship_id": _id(input.id, "Relationship")},
-            call=lambda s, p, **ids: relationship.update_relationship(
-                s,
-                principal=p,
-                version=input.version,
-                strength=input.strength,
-                last_interaction=service.KEEP if last is strawberry.UNSET else last,
-                notes=input.notes,
-                visibility=input.visibility,
-                **ids,
-            ),
-        )
-
-    @strawberry.mutation
-    async def delete_relationship(
-        self, info: Info, input: RelationshipIdInput
-    ) -> DeleteRelationshipPayload:
-        return await service_mutation(
-            info,
-            payload=DeleteRelationshipPayload,
-            field="deleted_id",
-            node=lambda _: input.id,
-            decode=lambda: {"relationship_id": _id(input.id, "Relationship")},
-            call=lambda s, p, **ids: relationship.delete_relationship(s, principal=p, **ids),
-        )
+    create_contact = service_mutation(
+        contacts.create_contact,
+        description="Add a person to the customer's org chart.",
+        input=CreateContactInput,
+        payload=ContactPayload,
+        field="contact",
+        node=ContactNode.of,
+        ids={"workspace_id": "Workspace", "reports_to_id": "Contact", "location_id": "Location"},
+    )
+    update_contact = service_mutation(
+        contacts.update_contact,
+        input=UpdateContactInput,
+        payload=ContactPayload,
+        field="contact",
+        node=ContactNode.of,
+        ids={"id": "Contact", "reports_to_id": "Contact", "location_id": "Location"},
+        rename={"id": "contact_id"},
+    )
+    delete_contact = service_mutation(
+        contacts.delete_contact,
+        description="Remove a contact and its relationships; not a manager.",
+        input=ContactIdInput,
+        payload=DeleteContactPayload,
+        field="deleted_id",
+        node=None,
+        ids={"id": "Contact"},
+        rename={"id": "contact_id"},
+    )
+    create_relationship = service_mutation(
+        relationship.create_relationship,
+        description="Record who on the supplier side knows a contact.",
+        input=CreateRelationshipInput,
+        payload=RelationshipPayload,
+        field="relationship",
+        node=RelationshipNode.of,
+        ids={"contact_id": "Contact", "supplier_user_id": "User"},
+    )
+    update_relationship = service_mutation(
+        relationship.update_relationship,
+        input=UpdateRelationshipInput,
+        payload=RelationshipPayload,
+        field="relationship",
+        node=RelationshipNode.of,
+        ids={"id": "Relationship"},
+        rename={"id": "relationship_id"},
+    )
+    delete_relationship = service_mutation(
+        relationship.delete_relationship,
+        input=RelationshipIdInput,
+        payload=DeleteRelationshipPayload,
+        field="deleted_id",
+        node=None,
+        ids={"id": "Relationship"},
+        rename={"id": "relationship_id"},
+    )

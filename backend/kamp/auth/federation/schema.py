@@ -12,7 +12,8 @@ from kamp.auth.federation import service
 from kamp.auth.federation.models import IdentityProvider
 from kamp.graphql.context import Info
 from kamp.graphql.dataloaders import keyed_loader
-from kamp.graphql.errors import UserErrorType, mutate
+from kamp.graphql.errors import UserErrorType
+from kamp.graphql.mutations import service_mutation
 from kamp.graphql.relay import Node, node_loader, register_node, to_global_id
 
 
@@ -103,40 +104,26 @@ class IdentityProviderPayload:
     errors: list[UserErrorType] = strawberry.field(default_factory=list)
 
 
+def _server_settings(info: Info, _: ConfigureIdentityProviderInput) -> dict[str, object]:
+    settings = info.context.settings
+    return {
+        "secret_key": settings.secret_key,
+        # http://localhost issuers are for development and tests only.
+        "allow_http_loopback": not settings.is_production,
+    }
+
+
 @strawberry.type
 class FederationMutation:
-    @strawberry.mutation(
-        description="Set up or change your organization's OpenID provider (organization admins)."
+    configure_identity_provider = service_mutation(
+        service.configure_identity_provider,
+        description="Set up or change your organization's OpenID provider (organization admins).",
+        input=ConfigureIdentityProviderInput,
+        payload=IdentityProviderPayload,
+        field="identity_provider",
+        node=IdentityProviderNode.of,
+        extra=_server_settings,
     )
-    async def configure_identity_provider(
-        self, info: Info, input: ConfigureIdentityProviderInput
-    ) -> IdentityProviderPayload:
-        async def run() -> IdentityProviderPayload:
-            settings = info.context.settings
-            row = await service.configure_identity_provider(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                secret_key=settings.secret_key,
-                version=input.version,
-                slug=input.slug,
-                display_name=input.display_name,
-                issuer=input.issuer,
-                client_id=input.client_id,
-                client_secret=input.client_secret,
-                allowed_domains=input.allowed_domains,
-                enabled=input.enabled,
-                # http://localhost issuers are for development and tests only.
-                allow_http_loopback=not settings.is_production,
-            )
-            return IdentityProviderPayload(identity_provider=IdentityProviderNode.of(row))
-
-        return await mutate(
-            info,
-            run,
-            payload=IdentityProviderPayload,
-            field="identity_provider",
-            node=IdentityProviderNode.of,
-        )
 
 
 register_node("IdentityProvider", node_loader(_providers, IdentityProviderNode.of))

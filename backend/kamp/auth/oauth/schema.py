@@ -12,7 +12,8 @@ from kamp.accounts.types import KeyAccountNode, Role, UserNode
 from kamp.auth.oauth import clients, models
 from kamp.graphql.context import Info
 from kamp.graphql.dataloaders import keyed_loader
-from kamp.graphql.errors import UserErrorType, mutate
+from kamp.graphql.errors import UserErrorType
+from kamp.graphql.mutations import mutate, service_mutation
 from kamp.graphql.relay import (
     Connection,
     Node,
@@ -216,19 +217,14 @@ class OAuthMutation:
             info, run, payload=OAuthClientPayload, field="client", node=OAuthClientNode.of
         )
 
-    @strawberry.mutation(
-        name="revokeOAuthClient", description="Revoke a client and every token it holds."
+    revoke_oauth_client = service_mutation(
+        clients.revoke_client,
+        name="revokeOAuthClient",
+        description="Revoke a client and every token it holds.",
+        input=OAuthClientInput,
+        payload=OAuthClientPayload,
+        field="client",
+        node=OAuthClientNode.of,
+        ids={"id": "OAuthClient"},
+        rename={"id": "client_pk"},
     )
-    async def revoke_oauth_client(self, info: Info, input: OAuthClientInput) -> OAuthClientPayload:
-        async def run() -> OAuthClientPayload:
-            client_pk = decode_id(input.id, "OAuthClient")
-            row = await clients.revoke_client(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                client_pk=client_pk,
-            )
-            return OAuthClientPayload(client=OAuthClientNode.of(row))
-
-        return await mutate(
-            info, run, payload=OAuthClientPayload, field="client", node=OAuthClientNode.of
-        )
