@@ -43,6 +43,7 @@ test: setup frontend chromium oidc faketime
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen lint-imports
+	$(UV) run --frozen mypy
 	$(NPM) run lint --prefix frontend
 	$(NPM) test --prefix frontend
 	KAMP_CHROMIUM=$(CHROMIUM) $(PYTEST)
@@ -68,6 +69,7 @@ tour:
 lint: setup
 	$(UV) run --frozen ruff check . && $(UV) run --frozen ruff format --check .
 	$(UV) run --frozen lint-imports
+	$(UV) run --frozen mypy
 	@test -d frontend/node_modules || $(NPM) ci --prefix frontend --silent
 	$(NPM) run lint --prefix frontend
 
@@ -78,4 +80,4 @@ schema: setup
 	$(KAMP) export-schema > schema.graphql
 
 clean:
-	rm -rf .venv var .pytest_cache .ruff_cache frontend/node_modules frontend/dist tests/e2e/artifacts
+	rm -rf .venv var .pytest_cache .ruff_cache .mypy_cache frontend/node_modules frontend/dist tests/e2e/artifacts

@@ -31,7 +31,7 @@ def _worker(_args: argparse.Namespace, settings: Settings) -> None:
 
     from kamp.jobs.worker import worker_settings
 
-    run_worker(worker_settings(settings))  # type: ignore[arg-type]
+    run_worker(worker_settings(settings))
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> None:

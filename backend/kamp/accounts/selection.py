@@ -114,7 +114,7 @@ async def _internal_account(
     workspace_id = await session.scalar(
         select(Workspace.id).where(Workspace.key_account_id == account.id)
     )
-    if not can_read_internal(principal, account, workspace_id):  # type: ignore[arg-type]
+    if not can_read_internal(principal, account, workspace_id):
         raise Forbidden()
     return account
 
@@ -170,14 +170,14 @@ async def recompute(
         stmt = stmt.where(KeyAccount.id.in_(key_account_ids))
     accounts = list(await session.scalars(stmt))
     scores: dict[uuid.UUID, dict[uuid.UUID, Decimal]] = {}
-    for account_id, criterion_id, score in (
+    for account_id, criterion_id, given_score in (
         await session.execute(
             select(
                 CriterionScore.key_account_id, CriterionScore.criterion_id, CriterionScore.score
             ).where(CriterionScore.key_account_id.in_([a.id for a in accounts]))
         )
     ).all():
-        scores.setdefault(account_id, {})[criterion_id] = score
+        scores.setdefault(account_id, {})[criterion_id] = given_score
     total_weight = sum(criteria.values(), Decimal(0))
     for account in accounts:
         given = scores.get(account.id, {})

@@ -36,7 +36,7 @@ from kamp.text import clean_text
 # --- visibility filters -------------------------------------------------------------------
 
 
-def _visible_key_accounts(principal: Principal) -> Select[tuple[KeyAccount]]:
+def _visible_key_accounts(principal: Principal) -> Select[KeyAccount]:
     stmt = select(KeyAccount)
     member_of = KeyAccount.id.in_(
         select(Workspace.key_account_id).where(Workspace.id.in_(principal.workspace_ids))
@@ -54,14 +54,16 @@ def _visible_users(principal: Principal) -> Any:
 
 
 def can_read_internal(
-    principal: Principal, key_account: KeyAccount, workspace_id: uuid.UUID
+    principal: Principal, key_account: KeyAccount, workspace_id: uuid.UUID | None
 ) -> bool:
-    """May the principal see the supplier's own view (tier, status) of this account?"""
+    """May the principal see the supplier's own view (tier, status) of this account?
+    `workspace_id` is None when the principal cannot see the account's workspace."""
     if principal.side != Side.SUPPLIER or principal.organization_id != key_account.supplier_id:
         return False
-    return can(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ) or (
-        Permission.ACCOUNT_MANAGE in org_permissions(principal)
+    member = workspace_id is not None and can(
+        principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ
     )
+    return member or Permission.ACCOUNT_MANAGE in org_permissions(principal)
 
 
 # --- reads ----------------------------------------------------------------------------------
@@ -162,8 +164,10 @@ async def count_memberships(
 # --- writes ---------------------------------------------------------------------------------
 
 
-async def _supplier_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID) -> User:
-    user = await session.get(User, user_id)
+async def _supplier_user(
+    session: AsyncSession, principal: Principal, user_id: uuid.UUID | None
+) -> User:
+    user = await session.get(User, user_id) if user_id is not None else None
     if user is None or user.organization_id != principal.organization_id:
         raise UserError("kamId", "Choose a person of your own organization.", ErrorCode.NOT_FOUND)
     return user
@@ -186,7 +190,7 @@ async def create_key_account(
     account_name = (
         clean_text(name, "name", 200, required=True) if name is not None else customer_name
     )
-    kam = await _supplier_user(session, principal, kam_id or principal.user_id)  # type: ignore[arg-type]
+    kam = await _supplier_user(session, principal, kam_id or principal.user_id)
     tier = await _check_tier(session, principal.organization_id, tier) or await _lowest_tier(
         session, principal.organization_id
     )

@@ -20,12 +20,15 @@ from kamp.graphql.relay import (
 )
 from kamp.pagination import PageArgs
 
-Side = strawberry.enum(models.Side, description="Which side of the relationship.")
-Role = strawberry.enum(models.Role, description="A member's role in a workspace.")
-KeyAccountStatus = strawberry.enum(models.KeyAccountStatus)
-LocationKind = strawberry.enum(
-    models.LocationKind, description="HEADQUARTERS > REGION > DISTRICT > BRANCH"
-)
+# The models' enums are the GraphQL enums: strawberry.enum marks each class in place.
+Side = models.Side
+strawberry.enum(Side, description="Which side of the relationship.")
+Role = models.Role
+strawberry.enum(Role, description="A member's role in a workspace.")
+KeyAccountStatus = models.KeyAccountStatus
+strawberry.enum(KeyAccountStatus)
+LocationKind = models.LocationKind
+strawberry.enum(LocationKind, description="HEADQUARTERS > REGION > DISTRICT > BRANCH")
 
 
 @strawberry.type(name="Organization")
@@ -41,7 +44,7 @@ class OrganizationNode(Node):
         return self.row.name
 
     @strawberry.field
-    def kind(self) -> Side:  # type: ignore[valid-type]
+    def kind(self) -> Side:
         return self.row.kind
 
 
@@ -107,7 +110,7 @@ class KeyAccountNode(Node):
         principal = await info.context.require_principal()
         workspace = await loaders.workspace_by_key_account(info).load(self.row.id)
         workspace_id = workspace.id if workspace else None
-        return service.can_read_internal(principal, self.row, workspace_id)  # type: ignore[arg-type]
+        return service.can_read_internal(principal, self.row, workspace_id)
 
     @strawberry.field(description="Supplier-internal: null for customer users.")
     async def tier(self, info: Info) -> str | None:
@@ -150,7 +153,7 @@ class KeyAccountNode(Node):
         return round(float(self.row.annual_sales / supplier.annual_revenue * 100), 2)
 
     @strawberry.field(description="Supplier-internal: null for customer users.")
-    async def status(self, info: Info) -> KeyAccountStatus | None:  # type: ignore[valid-type]
+    async def status(self, info: Info) -> KeyAccountStatus | None:
         return self.row.status if await self._internal(info) else None
 
 
@@ -180,7 +183,7 @@ class WorkspaceNode(Node):
         return KeyAccountNode.of(row) if row else None
 
     @strawberry.field(description="The viewer's role here.")
-    async def viewer_role(self, info: Info) -> Role | None:  # type: ignore[valid-type]
+    async def viewer_role(self, info: Info) -> Role | None:
         return (await info.context.require_principal()).role_in(self.row.id)
 
     @strawberry.field(description="What the viewer may do here (role narrowed by token scopes).")
@@ -210,7 +213,7 @@ class WorkspaceNode(Node):
         first: int | None = None,
         after: str | None = None,
         roots_only: bool = False,
-        kind: LocationKind | None = None,  # type: ignore[valid-type]
+        kind: LocationKind | None = None,
     ) -> Connection[LocationNode]:
         page = PageArgs.parse(first, after)
         principal = await info.context.require_principal()
@@ -245,7 +248,7 @@ class MembershipNode(Node):
         return cls(id=to_global_id("Membership", row.id), row=row)
 
     @strawberry.field
-    def role(self) -> Role:  # type: ignore[valid-type]
+    def role(self) -> Role:
         return self.row.role
 
     @strawberry.field
@@ -257,7 +260,7 @@ class MembershipNode(Node):
         return self.row.version
 
     @strawberry.field
-    def side(self) -> Side:  # type: ignore[valid-type]
+    def side(self) -> Side:
         return self.row.role.side
 
     @strawberry.field
@@ -280,7 +283,7 @@ class LocationNode(Node):
         return cls(id=to_global_id("Location", row.id), row=row)
 
     @strawberry.field
-    def kind(self) -> LocationKind:  # type: ignore[valid-type]
+    def kind(self) -> LocationKind:
         return self.row.kind
 
     @strawberry.field
@@ -339,7 +342,7 @@ class InvitationNode(Node):
         return self.row.email
 
     @strawberry.field
-    def role(self) -> Role:  # type: ignore[valid-type]
+    def role(self) -> Role:
         return self.row.role
 
     @strawberry.field

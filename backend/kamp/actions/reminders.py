@@ -43,11 +43,12 @@ async def remind_due_soon(session: AsyncSession, *, settings: Settings) -> int:
         # Never tell a customer of an internal item (an owner who changed sides, say).
         if not access.may_see(role, item, permission=Permission.ACTIONS_READ):
             continue
+        assert item.owner_id is not None  # joined on the owner's membership
         when = "today" if item.due_date == today else f"on {item.due_date:%A %d %B}"
         sent += len(
             await notify(
                 session,
-                user_ids=[item.owner_id],  # type: ignore[list-item]
+                user_ids=[item.owner_id],
                 workspace_id=item.workspace_id,
                 kind="action.due_soon",
                 title=f"Due {when}: {item.title}"[:300],
@@ -74,7 +75,8 @@ async def escalate_overdue(session: AsyncSession, *, settings: Settings) -> int:
     )
     sent = 0
     for item, kam_id in rows.all():
-        days = (clock.today() - item.due_date).days  # type: ignore[operator]
+        assert item.due_date is not None  # selected for being past it
+        days = (clock.today() - item.due_date).days
         sent += len(
             await notify(
                 session,

@@ -25,8 +25,11 @@ from kamp.pagination import PageArgs
 from kamp.plans import loaders as plan_loaders
 from kamp.plans.types import ObjectiveNode
 
-ActionPriority = strawberry.enum(models.ActionPriority)
-ActionStatus = strawberry.enum(models.ActionStatus)
+# The models' enums are the GraphQL enums: strawberry.enum marks each class in place.
+ActionPriority = models.ActionPriority
+strawberry.enum(ActionPriority)
+ActionStatus = models.ActionStatus
+strawberry.enum(ActionStatus)
 
 
 @strawberry.type(name="ActionComment")
@@ -84,11 +87,11 @@ class ActionItemNode(WorkspaceElementNode):
         )
 
     @strawberry.field
-    def priority(self) -> ActionPriority:  # type: ignore[valid-type]
+    def priority(self) -> ActionPriority:
         return self.row.priority
 
     @strawberry.field
-    def status(self) -> ActionStatus:  # type: ignore[valid-type]
+    def status(self) -> ActionStatus:
         return self.row.status
 
     @strawberry.field(description="A member of either side.")

@@ -16,15 +16,17 @@ from kamp.auth.tokens import new_token, token_hash
 
 
 async def principal_for_user(session: AsyncSession, *, user: User) -> Principal:
-    kind = await session.scalar(
-        select(Organization.kind).where(Organization.id == user.organization_id)
-    )
+    kind = (
+        await session.execute(
+            select(Organization.kind).where(Organization.id == user.organization_id)
+        )
+    ).scalar_one()
     rows = await session.execute(
         select(Membership.workspace_id, Membership.role).where(Membership.user_id == user.id)
     )
     return Principal(
         organization_id=user.organization_id,
-        side=kind,  # type: ignore[arg-type]
+        side=kind,
         user_id=user.id,
         is_org_admin=user.is_org_admin,
         workspace_roles={workspace_id: role for workspace_id, role in rows.all()},

@@ -17,8 +17,10 @@ from kamp.graphql.context import Info
 from kamp.graphql.relay import Connection, Node, connection
 from kamp.pagination import PageArgs
 
-Visibility = strawberry.enum(
-    VisibilityModel,
+# The model's enum is the GraphQL enum: strawberry.enum marks the class in place.
+Visibility = VisibilityModel
+strawberry.enum(
+    Visibility,
     name="Visibility",
     description="SHARED: both sides see it. INTERNAL: the supplier alone.",
 )
@@ -38,11 +40,11 @@ class HistoryEntry:
 
     @strawberry.field
     def before(self) -> JSON | None:
-        return self.row.before
+        return JSON(self.row.before)
 
     @strawberry.field
     def after(self) -> JSON | None:
-        return self.row.after
+        return JSON(self.row.after)
 
     @strawberry.field
     def at(self) -> datetime:
@@ -97,25 +99,27 @@ class ViewerCan:
     description="A versioned, co-edited element of a workspace, with a visibility and history.",
 )
 class WorkspaceElementNode(Node):
-    @strawberry.field
-    def version(self) -> int:
-        return self.row.version  # type: ignore[attr-defined]
+    row: strawberry.Private[WorkspaceElement]
 
     @strawberry.field
-    def visibility(self) -> Visibility:  # type: ignore[valid-type]
-        return self.row.visibility  # type: ignore[attr-defined]
+    def version(self) -> int:
+        return self.row.version
+
+    @strawberry.field
+    def visibility(self) -> Visibility:
+        return self.row.visibility
 
     @strawberry.field
     def updated_at(self) -> datetime:
-        return self.row.updated_at  # type: ignore[attr-defined]
+        return self.row.updated_at
 
     @strawberry.field(description="What the viewer may do with this element.")
     async def viewer_can(self, info: Info) -> ViewerCan:
         principal = await info.context.require_principal()
-        return ViewerCan.of(access.viewer_can(principal, self.row))  # type: ignore[attr-defined]
+        return ViewerCan.of(access.viewer_can(principal, self.row))
 
     @strawberry.field(description="Every change, oldest first.")
     async def history(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[HistoryEntry]:
-        return await history_of(info, self.row, first, after)  # type: ignore[attr-defined]
+        return await history_of(info, self.row, first, after)

@@ -176,7 +176,7 @@ def _currency(value: str | None) -> str | None:
     return value
 
 
-async def _create(session: AsyncSession, principal: Principal, row: writes.E) -> writes.E:
+async def _create(session: AsyncSession, principal: Principal, row: writes.R) -> writes.R:
     """Create a keyed row; losing a race to create the same key is a CONFLICT (reload it)."""
     try:
         return await writes.create(session, principal=principal, row=row)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -54,7 +53,12 @@ class JobContext:
     broker: Broker | None = None
 
 
-TaskFunction = Callable[..., Awaitable[Any]]
+class TaskFunction(Protocol):
+    """A task: an async function of the job context and the job's arguments (arq's shape)."""
+
+    __qualname__: str
+
+    async def __call__(self, ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any: ...
 
 
 class JobQueue(Protocol):

@@ -7,10 +7,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from icalendar import Event
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
@@ -65,7 +66,7 @@ async def revoke_feed(session: AsyncSession, *, principal: Principal) -> bool:
     result = await session.execute(
         delete(CalendarFeed).where(CalendarFeed.user_id == principal.user_id)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(cast(CursorResult[Any], result).rowcount)  # a DELETE's result has a rowcount
 
 
 async def feed_ics(session: AsyncSession, *, secret: str, base_url: str) -> str | None:

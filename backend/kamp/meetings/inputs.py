@@ -22,13 +22,13 @@ from kamp.meetings.types import (
 class CreateMeetingSeriesInput:
     workspace_id: strawberry.ID
     title: str
-    meeting_type: MeetingType  # type: ignore[valid-type]
+    meeting_type: MeetingType
     rrule: str = strawberry.field(description="An RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=TU.")
     time_zone: str = strawberry.field(description="An IANA time zone, e.g. America/Chicago.")
     starts_on: date
     local_start_time: time
     duration_minutes: int = 60
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.input
@@ -40,7 +40,7 @@ class UpdateMeetingSeriesInput:
     time_zone: str | None = None
     local_start_time: time | None = None
     duration_minutes: int | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.type
@@ -55,13 +55,13 @@ class CreateMeetingInput:
     title: str
     starts_at: datetime = strawberry.field(description="With its UTC offset.")
     time_zone: str = strawberry.field(description="The IANA zone it is planned in.")
-    meeting_type: MeetingType | None = None  # type: ignore[valid-type]
+    meeting_type: MeetingType | None = None
     series_id: strawberry.ID | None = None
     duration_minutes: int | None = None
     place: str = ""
     video_link: str = ""
     attendee_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.input
@@ -74,9 +74,9 @@ class UpdateMeetingInput:
     duration_minutes: int | None = None
     place: str | None = None
     video_link: str | None = None
-    status: MeetingStatus | None = None  # type: ignore[valid-type]
+    status: MeetingStatus | None = None
     attendee_ids: list[strawberry.ID] | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.input
@@ -98,7 +98,7 @@ class CreateAgendaItemInput:
     notes: str = ""
     owner_id: strawberry.ID | None = None
     time_box_minutes: int | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.input
@@ -109,7 +109,7 @@ class UpdateAgendaItemInput:
     notes: str | None = None
     owner_id: strawberry.ID | None = None
     time_box_minutes: int | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.input
@@ -130,7 +130,7 @@ class RecordDecisionInput:
     meeting_id: strawberry.ID
     text: str
     agenda_item_id: strawberry.ID | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.input
@@ -138,7 +138,7 @@ class UpdateDecisionInput:
     id: strawberry.ID
     version: int
     text: str | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.type

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -70,9 +71,7 @@ async def send_calendar_notice(
         ics = await calendar.meeting_ics(
             session,
             meeting,
-            shows=lambda item, role=role: access.may_see(
-                role, meeting, item, permission=Permission.MEETINGS_READ
-            ),
+            shows=partial(access.may_see, role, meeting, permission=Permission.MEETINGS_READ),
             base_url=base_url,
             method=method,
         )

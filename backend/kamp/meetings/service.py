@@ -364,25 +364,19 @@ async def update_meeting(
         visibility=visibility,
         derived=attendees,
     )
-    notice = {"actor_id": principal.user_id, "base_url": base_url}
+    send_notice = partial(
+        notices.send_calendar_notice, session, row, actor_id=principal.user_id, base_url=base_url
+    )
     current = [u for u in await notices.attendee_ids(session, row.id) if u not in added]
     if row.status == MeetingStatus.CANCELLED and not was_cancelled:
-        await notices.send_calendar_notice(
-            session, row, kind="meeting.cancelled", user_ids=current + removed, **notice
-        )
+        await send_notice(kind="meeting.cancelled", user_ids=current + removed)
         return row
     if any(getattr(row, name) != value for name, value in before.items()):
-        await notices.send_calendar_notice(
-            session, row, kind="meeting.updated", user_ids=current, **notice
-        )
+        await send_notice(kind="meeting.updated", user_ids=current)
     if added:
-        await notices.send_calendar_notice(
-            session, row, kind="meeting.invitation", user_ids=added, **notice
-        )
+        await send_notice(kind="meeting.invitation", user_ids=added)
     if removed:
-        await notices.send_calendar_notice(
-            session, row, kind="meeting.cancelled", user_ids=removed, **notice
-        )
+        await send_notice(kind="meeting.cancelled", user_ids=removed)
     return row
 
 

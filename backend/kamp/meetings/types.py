@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time
 from typing import Annotated
 
@@ -18,15 +19,19 @@ from kamp.graphql.relay import node_loader, register_node, to_global_id
 from kamp.meetings import agenda, loaders, models, recurrence, reviews, service
 from kamp.pipeline.types import OpportunityNode
 
-MeetingType = strawberry.enum(models.MeetingType)
-MeetingStatus = strawberry.enum(models.MeetingStatus)
-AgendaTopic = strawberry.enum(models.AgendaTopic)
+# The models' enums are the GraphQL enums: strawberry.enum marks each class in place.
+MeetingType = models.MeetingType
+strawberry.enum(MeetingType)
+MeetingStatus = models.MeetingStatus
+strawberry.enum(MeetingStatus)
+AgendaTopic = models.AgendaTopic
+strawberry.enum(AgendaTopic)
 
 
-async def user_node(info: Info, user_id: object) -> UserNode | None:
+async def user_node(info: Info, user_id: uuid.UUID | None) -> UserNode | None:
     if user_id is None:
         return None
-    row = await account_loaders.users(info).load(user_id)  # type: ignore[arg-type]
+    row = await account_loaders.users(info).load(user_id)
     return UserNode.of(row) if row else None
 
 
@@ -56,7 +61,7 @@ class MeetingSeriesNode(WorkspaceElementNode):
         return self.row.title
 
     @strawberry.field
-    def meeting_type(self) -> MeetingType:  # type: ignore[valid-type]
+    def meeting_type(self) -> MeetingType:
         return self.row.meeting_type
 
     @strawberry.field(description="The cadence: an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=TU.")
@@ -126,7 +131,7 @@ class AgendaItemNode(WorkspaceElementNode):
         return await user_node(info, self.row.owner_id)
 
     @strawberry.field(description="What the item is about; some topics bring live figures.")
-    def topic(self) -> AgendaTopic:  # type: ignore[valid-type]
+    def topic(self) -> AgendaTopic:
         return self.row.topic
 
     @strawberry.field(
@@ -213,7 +218,7 @@ class MeetingNode(WorkspaceElementNode):
         return self.row.title
 
     @strawberry.field
-    def meeting_type(self) -> MeetingType:  # type: ignore[valid-type]
+    def meeting_type(self) -> MeetingType:
         return self.row.meeting_type
 
     @strawberry.field(description="The start, in UTC.")
@@ -252,7 +257,7 @@ class MeetingNode(WorkspaceElementNode):
         return self.row.video_link
 
     @strawberry.field
-    def status(self) -> MeetingStatus:  # type: ignore[valid-type]
+    def status(self) -> MeetingStatus:
         return self.row.status
 
     @strawberry.field

@@ -14,9 +14,9 @@ from kamp.graphql.context import Info
 from kamp.graphql.relay import node_loader, register_node, to_global_id
 from kamp.pipeline import loaders, models, service
 
-OpportunityStage = strawberry.enum(
-    models.OpportunityStage, description="NEW > OPEN > WON or LOST; a closed one may reopen."
-)
+# The model's enum is the GraphQL enum: strawberry.enum marks the class in place.
+OpportunityStage = models.OpportunityStage
+strawberry.enum(OpportunityStage, description="NEW > OPEN > WON or LOST; a closed one may reopen.")
 
 
 @strawberry.type(name="Opportunity", description="A deal in the pipeline of the account.")
@@ -36,7 +36,7 @@ class OpportunityNode(WorkspaceElementNode):
         return self.row.description
 
     @strawberry.field
-    def stage(self) -> OpportunityStage:  # type: ignore[valid-type]
+    def stage(self) -> OpportunityStage:
         return self.row.stage
 
     @strawberry.field
@@ -72,7 +72,7 @@ class PipelineStageTotal:
     total: strawberry.Private[service.StageTotal]
 
     @strawberry.field
-    def stage(self) -> OpportunityStage:  # type: ignore[valid-type]
+    def stage(self) -> OpportunityStage:
         return self.total.stage
 
     @strawberry.field

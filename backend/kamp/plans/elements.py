@@ -159,14 +159,16 @@ async def editable(
     if row is None:
         raise NotFound()
     plan_id = row.plan_id if hasattr(row, "plan_id") else await plan_of_measure(session, row)
+    if plan_id is None:  # its objective is gone
+        raise NotFound()
     plan = await plan_for_edit(session, principal, plan_id)
     return row, plan
 
 
-async def plan_of_measure(session: AsyncSession, measure: Any) -> uuid.UUID:
+async def plan_of_measure(session: AsyncSession, measure: Any) -> uuid.UUID | None:
     return await session.scalar(
         select(Objective.plan_id).where(Objective.id == measure.objective_id)
-    )  # type: ignore[return-value]
+    )
 
 
 # --- objectives -----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ class CreateAccountPlanInput:
     workspace_id: strawberry.ID
     period: str
     title: str
-    stage: PlanStage = PlanStage.PRE_SALES  # type: ignore[valid-type]
+    stage: PlanStage = PlanStage.PRE_SALES
     summary: str = ""
 
 
@@ -40,7 +40,7 @@ class UpdateAccountPlanInput:
     id: strawberry.ID
     version: int
     title: str | None = None
-    stage: PlanStage | None = None  # type: ignore[valid-type]
+    stage: PlanStage | None = None
     summary: str | None = None
 
 
@@ -58,7 +58,7 @@ class PlanIdInput:
 @strawberry.input
 class DecideAccountPlanInput:
     id: strawberry.ID
-    decision: Decision  # type: ignore[valid-type]
+    decision: Decision
     comment: str = ""
 
 
@@ -71,13 +71,13 @@ class AccountPlanPayload:
 @strawberry.input
 class CreateObjectiveInput:
     plan_id: strawberry.ID
-    side: Side  # type: ignore[valid-type]
+    side: Side
     title: str
     description: str = ""
     owner_id: strawberry.ID | None = None
-    status: ObjectiveStatus = ObjectiveStatus.NOT_STARTED  # type: ignore[valid-type]
+    status: ObjectiveStatus = ObjectiveStatus.NOT_STARTED
     due_date: date | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.input
@@ -87,9 +87,9 @@ class UpdateObjectiveInput:
     title: str | None = None
     description: str | None = None
     owner_id: strawberry.ID | None = None
-    status: ObjectiveStatus | None = None  # type: ignore[valid-type]
+    status: ObjectiveStatus | None = None
     due_date: date | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.type
@@ -105,7 +105,7 @@ class CreateMeasureInput:
     target: Decimal
     current: Decimal = Decimal(0)
     unit: str = ""
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.input
@@ -116,7 +116,7 @@ class UpdateMeasureInput:
     target: Decimal | None = None
     current: Decimal | None = None
     unit: str | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.type
@@ -128,18 +128,18 @@ class MeasurePayload:
 @strawberry.input
 class CreateSwotEntryInput:
     plan_id: strawberry.ID
-    kind: SwotKind  # type: ignore[valid-type]
+    kind: SwotKind
     text: str
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.input
 class UpdateSwotEntryInput:
     id: strawberry.ID
     version: int
-    kind: SwotKind | None = None  # type: ignore[valid-type]
+    kind: SwotKind | None = None
     text: str | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.type
@@ -152,11 +152,11 @@ class SwotEntryPayload:
 class CreateInitiativeInput:
     plan_id: strawberry.ID
     title: str
-    team: TeamKind  # type: ignore[valid-type]
+    team: TeamKind
     description: str = ""
     owner_id: strawberry.ID | None = None
     value_estimate: Decimal | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.input
@@ -164,11 +164,11 @@ class UpdateInitiativeInput:
     id: strawberry.ID
     version: int
     title: str | None = None
-    team: TeamKind | None = None  # type: ignore[valid-type]
+    team: TeamKind | None = None
     description: str | None = None
     owner_id: strawberry.ID | None = None
     value_estimate: Decimal | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.type
@@ -184,7 +184,7 @@ class SetContingencyPlanInput:
     revenue_at_risk: Decimal | None = None
     trigger: str | None = None
     response: str | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.type
@@ -198,7 +198,7 @@ class AddPlanCommentInput:
     plan_id: strawberry.ID
     target_id: strawberry.ID = strawberry.field(description="The plan or one of its elements.")
     text: str
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.type

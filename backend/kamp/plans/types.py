@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -23,18 +26,25 @@ from kamp.graphql.relay import (
 from kamp.pagination import Page, PageArgs
 from kamp.plans import elements, loaders, models, objectives, service
 
-PlanStage = strawberry.enum(models.PlanStage)
-PlanStatus = strawberry.enum(models.PlanStatus)
-ObjectiveStatus = strawberry.enum(models.ObjectiveStatus)
-SwotKind = strawberry.enum(models.SwotKind)
-TeamKind = strawberry.enum(models.TeamKind)
-Decision = strawberry.enum(models.Decision)
+# The models' enums are the GraphQL enums: strawberry.enum marks each class in place.
+PlanStage = models.PlanStage
+strawberry.enum(PlanStage)
+PlanStatus = models.PlanStatus
+strawberry.enum(PlanStatus)
+ObjectiveStatus = models.ObjectiveStatus
+strawberry.enum(ObjectiveStatus)
+SwotKind = models.SwotKind
+strawberry.enum(SwotKind)
+TeamKind = models.TeamKind
+strawberry.enum(TeamKind)
+Decision = models.Decision
+strawberry.enum(Decision)
 
 
-async def _user(info: Info, user_id: object) -> UserNode | None:
+async def _user(info: Info, user_id: uuid.UUID | None) -> UserNode | None:
     if user_id is None:
         return None
-    row = await account_loaders.users(info).load(user_id)  # type: ignore[arg-type]
+    row = await account_loaders.users(info).load(user_id)
     return UserNode.of(row) if row else None
 
 
@@ -98,7 +108,7 @@ class ObjectiveNode(WorkspaceElementNode):
         return cls(id=to_global_id("Objective", row.id), row=row)
 
     @strawberry.field(description="Whose objective it is: the customer's or the supplier's.")
-    def side(self) -> Side:  # type: ignore[valid-type]
+    def side(self) -> Side:
         return self.row.side
 
     @strawberry.field
@@ -110,7 +120,7 @@ class ObjectiveNode(WorkspaceElementNode):
         return self.row.description
 
     @strawberry.field
-    def status(self) -> ObjectiveStatus:  # type: ignore[valid-type]
+    def status(self) -> ObjectiveStatus:
         return self.row.status
 
     @strawberry.field
@@ -141,7 +151,7 @@ class SwotEntryNode(WorkspaceElementNode):
         return cls(id=to_global_id("SwotEntry", row.id), row=row)
 
     @strawberry.field
-    def kind(self) -> SwotKind:  # type: ignore[valid-type]
+    def kind(self) -> SwotKind:
         return self.row.kind
 
     @strawberry.field
@@ -167,7 +177,7 @@ class InitiativeNode(WorkspaceElementNode):
         return self.row.description
 
     @strawberry.field(description="The cross-business team that runs it.")
-    def team(self) -> TeamKind:  # type: ignore[valid-type]
+    def team(self) -> TeamKind:
         return self.row.team
 
     @strawberry.field
@@ -232,11 +242,11 @@ class PlanApprovalType:
     row: strawberry.Private[models.PlanApproval]
 
     @strawberry.field
-    def side(self) -> Side:  # type: ignore[valid-type]
+    def side(self) -> Side:
         return self.row.side
 
     @strawberry.field
-    def decision(self) -> Decision:  # type: ignore[valid-type]
+    def decision(self) -> Decision:
         return self.row.decision
 
     @strawberry.field
@@ -275,11 +285,11 @@ class AccountPlanNode(WorkspaceElementNode):
         return self.row.title
 
     @strawberry.field
-    def stage(self) -> PlanStage:  # type: ignore[valid-type]
+    def stage(self) -> PlanStage:
         return self.row.stage
 
     @strawberry.field
-    def status(self) -> PlanStatus:  # type: ignore[valid-type]
+    def status(self) -> PlanStatus:
         return self.row.status
 
     @strawberry.field
@@ -306,7 +316,7 @@ class AccountPlanNode(WorkspaceElementNode):
         info: Info,
         first: int | None = None,
         after: str | None = None,
-        side: Side | None = None,  # type: ignore[valid-type]
+        side: Side | None = None,
     ) -> Connection[ObjectiveNode]:
         return connection(
             await self._page(info, "Objective", first, after, side=side), ObjectiveNode.of
@@ -318,7 +328,7 @@ class AccountPlanNode(WorkspaceElementNode):
         info: Info,
         first: int | None = None,
         after: str | None = None,
-        kind: SwotKind | None = None,  # type: ignore[valid-type]
+        kind: SwotKind | None = None,
     ) -> Connection[SwotEntryNode]:
         return connection(
             await self._page(info, "SwotEntry", first, after, kind=kind), SwotEntryNode.of
@@ -354,18 +364,19 @@ class AccountPlanNode(WorkspaceElementNode):
         if content is None:
             return None
         principal = await info.context.require_principal()
-        return service.snapshot_for(
-            content, principal=principal, workspace_id=self.row.workspace_id
+        return JSON(
+            service.snapshot_for(content, principal=principal, workspace_id=self.row.workspace_id)
         )
 
 
 register_node("AccountPlan", node_loader(loaders.plans, AccountPlanNode.of))
-for _name, _cls in {
-    "Objective": ObjectiveNode,
-    "Measure": MeasureNode,
-    "SwotEntry": SwotEntryNode,
-    "Initiative": InitiativeNode,
-    "ContingencyPlan": ContingencyPlanNode,
-    "PlanComment": PlanCommentNode,
-}.items():
-    register_node(_name, node_loader(lambda info, n=_name: loaders.element(info, n), _cls.of))
+_ELEMENT_NODES: dict[str, Callable[[Any], WorkspaceElementNode]] = {
+    "Objective": ObjectiveNode.of,
+    "Measure": MeasureNode.of,
+    "SwotEntry": SwotEntryNode.of,
+    "Initiative": InitiativeNode.of,
+    "ContingencyPlan": ContingencyPlanNode.of,
+    "PlanComment": PlanCommentNode.of,
+}
+for _name, _of in _ELEMENT_NODES.items():
+    register_node(_name, node_loader(partial(loaders.element, type_name=_name), _of))

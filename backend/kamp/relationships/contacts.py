@@ -194,10 +194,12 @@ async def update_contact(
     }
     internal: set[str] = set()
     if not isinstance(reports_to_id, Keep) and reports_to_id != row.reports_to_id:
-        new = reports_to_id and await _manager(
-            session, principal, row.workspace_id, reports_to_id, row.id
+        new = (
+            await _manager(session, principal, row.workspace_id, reports_to_id, row.id)
+            if reports_to_id
+            else None
         )
-        old = row.reports_to_id and await session.get(Contact, row.reports_to_id)
+        old = await session.get(Contact, row.reports_to_id) if row.reports_to_id else None
         # null from someone who cannot see the manager is what they were shown: no change.
         if new or not (old and not access.can_see(principal, old, READ)):
             values["reports_to_id"] = writes.or_clear(reports_to_id)

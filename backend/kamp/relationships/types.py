@@ -15,10 +15,13 @@ from kamp.graphql.relay import Connection, connection, node_loader, register_nod
 from kamp.pagination import PageArgs
 from kamp.relationships import loaders, models, service
 
-BuyingRole = strawberry.enum(
-    models.BuyingRole, description="The part a contact plays in the customer's buying decisions."
+# The models' enums are the GraphQL enums: strawberry.enum marks each class in place.
+BuyingRole = models.BuyingRole
+strawberry.enum(
+    BuyingRole, description="The part a contact plays in the customer's buying decisions."
 )
-Stance = strawberry.enum(models.Stance, description="The contact's attitude to the supplier.")
+Stance = models.Stance
+strawberry.enum(Stance, description="The contact's attitude to the supplier.")
 
 
 @strawberry.type(name="Contact", description="A person of the customer, in its org chart.")
@@ -42,7 +45,7 @@ class ContactNode(WorkspaceElementNode):
         return self.row.email
 
     @strawberry.field
-    def buying_role(self) -> BuyingRole:  # type: ignore[valid-type]
+    def buying_role(self) -> BuyingRole:
         return self.row.buying_role
 
     @strawberry.field(description="1 (little) to 5 (decisive).")
@@ -53,12 +56,12 @@ class ContactNode(WorkspaceElementNode):
         description="The supplier's reading of the contact; null unless the viewer may read "
         "the supplier's internal view or the KAM shared it."
     )
-    async def stance(self, info: Info) -> Stance | None:  # type: ignore[valid-type]
+    async def stance(self, info: Info) -> Stance | None:
         principal = await info.context.require_principal()
         return self.row.stance if service.may_read_stance(principal, self.row) else None
 
     @strawberry.field(description="Whether the customer sees the stance; null for customers.")
-    async def stance_visibility(self, info: Info) -> Visibility | None:  # type: ignore[valid-type]
+    async def stance_visibility(self, info: Info) -> Visibility | None:
         principal = await info.context.require_principal()
         return service.stance_visibility_for(principal, self.row)
 

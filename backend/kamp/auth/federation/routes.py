@@ -99,7 +99,8 @@ class FlowSession:
                     cookie: SimpleCookie = SimpleCookie()
                     cookie[FLOW_COOKIE] = value
                     morsel = cookie[FLOW_COOKIE]
-                    morsel.update({"path": "/auth/federated", "httponly": True})
+                    morsel["path"] = "/auth/federated"
+                    morsel["httponly"] = True
                     morsel["max-age"] = FLOW_SECONDS if value else 0
                     morsel["samesite"] = "lax"  # sent on the provider's top-level redirect back
                     if secure:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 from collections import defaultdict
+from collections.abc import Mapping
 
 from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Payload, OAuth2Request
 
@@ -41,24 +42,29 @@ class _Payload(OAuth2Payload):
 class KampRequest(OAuth2Request):
     """An OAuth2Request built from a Starlette request whose body was already read."""
 
+    payload: _Payload
+    # What authlib finds for the request: kamp's adapters, from the server's hooks.
+    client: Client | None
+    user: KampUser | None
+
     def __init__(
         self,
         *,
         method: str,
         uri: str,
-        headers: dict[str, str],
+        headers: Mapping[str, str],
         args: list[tuple[str, str]],
         form: list[tuple[str, str]],
         ip: str = "",
     ) -> None:
         super().__init__(method=method, uri=uri, headers=headers)
-        self._args = dict(args)
+        self._args: dict[str, str | None] = dict(args)
         self._form = dict(form)
         self.ip = ip
         self.payload = _Payload(args + form)
 
     @property
-    def args(self) -> dict[str, str]:
+    def args(self) -> dict[str, str | None]:
         return self._args
 
     @property
@@ -76,10 +82,10 @@ class Client(ClientMixin):
     def get_client_id(self) -> str:
         return self.row.client_id
 
-    def get_default_redirect_uri(self) -> str | None:
+    def get_default_redirect_uri(self) -> str | None:  # type: ignore[override]  # authlib takes None as no default
         return None  # a redirect_uri is always required, and must match exactly
 
-    def get_allowed_scope(self, scope: str | None) -> str:
+    def get_allowed_scope(self, scope: str | None) -> str:  # type: ignore[override]  # authlib passes None when no scope is asked
         """The asked-for scopes the client is registered for; all of those when none is asked."""
         allowed = set(self.row.scopes)
         if not scope:

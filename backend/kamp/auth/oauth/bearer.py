@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
-from kamp.accounts.models import KeyAccount, Side, User, Workspace
+from kamp.accounts.models import KeyAccount, Role, Side, User, Workspace
 from kamp.auth.oauth.keys import ALGORITHM, KeyRing, KeyRingCache
 from kamp.auth.oauth.models import OAuthClient, OAuthRevocation
 from kamp.auth.principal import Principal
@@ -138,7 +138,9 @@ async def principal_for_claims(
     scopes = frozenset(str(claims.get("scope", "")).split())
     limit = {uuid.UUID(k) for k in client.key_account_ids}
     if claims["sub"] == client.client_id and client.role is not None:
-        return await _machine_principal(session, client=client, scopes=scopes, limit=limit)
+        return await _machine_principal(
+            session, client=client, role=client.role, scopes=scopes, limit=limit
+        )
     try:
         user = await session.get(User, uuid.UUID(str(claims["sub"])))
     except ValueError:
@@ -164,7 +166,12 @@ async def principal_for_claims(
 
 
 async def _machine_principal(
-    session: AsyncSession, *, client: OAuthClient, scopes: frozenset[str], limit: set[uuid.UUID]
+    session: AsyncSession,
+    *,
+    client: OAuthClient,
+    role: Role,
+    scopes: frozenset[str],
+    limit: set[uuid.UUID],
 ) -> Principal:
     """A machine client acts with its role in the supplier's key accounts (or chosen ones)."""
     stmt = (
@@ -179,6 +186,6 @@ async def _machine_principal(
         organization_id=client.organization_id,
         side=Side.SUPPLIER,
         client_id=client.id,
-        workspace_roles=dict.fromkeys(workspaces, client.role),  # type: ignore[arg-type]
+        workspace_roles=dict.fromkeys(workspaces, role),
         scopes=scopes,
     )

@@ -34,7 +34,7 @@ def _is_admin(principal: Principal) -> bool:
     return Permission.CLIENTS_MANAGE in org_permissions(principal)
 
 
-def _visible(principal: Principal) -> Select[tuple[OAuthClient]]:
+def _visible(principal: Principal) -> Select[OAuthClient]:
     stmt = select(OAuthClient).where(OAuthClient.organization_id == principal.organization_id)
     if _is_admin(principal):
         return stmt

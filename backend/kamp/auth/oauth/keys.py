@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,10 +32,12 @@ class KeyRing:
 
     @property
     def kid(self) -> str:
-        return self.signing.kid  # type: ignore[return-value]
+        kid = self.signing.kid
+        assert kid is not None  # keys are made with auto_kid and loaded with their kid
+        return kid
 
-    def jwks(self) -> dict[str, object]:
-        return self.public.as_dict(private=False)  # type: ignore[return-value]
+    def jwks(self) -> Mapping[str, object]:
+        return self.public.as_dict(private=False)
 
 
 def _new_key(secret_key: str) -> SigningKey:
@@ -106,8 +109,8 @@ class KeyRingCache:
             known = {key.kid for key in ring.public.keys}
             recent = time.monotonic() - ring.loaded_at < self.MIN_RELOAD_SECONDS
             stale = unknown_kid not in known and not recent
-        if not stale:
-            return ring  # type: ignore[return-value]
+        if ring is not None and not stale:
+            return ring
         async with self._lock, transaction(self.session_factory) as session:
             self._ring = await load_key_ring(session, secret_key=self.secret_key)
         return self._ring

@@ -8,7 +8,7 @@ import hmac
 import json
 from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import Any, NamedTuple, TypeVar, cast
 from urllib.parse import urlencode
 
 from authlib.oauth2.rfc6749.errors import OAuth2Error
@@ -28,6 +28,18 @@ from kamp.db import transaction
 from kamp.runtime import Runtime
 
 Outcome = tuple[int, Any, list[tuple[str, str]]]
+T = TypeVar("T")
+
+
+class _Consent(NamedTuple):
+    client_name: str
+    org_name: str
+    scope: str
+
+
+def _outcome(response: object) -> Outcome:
+    """What authlib returns: the server's `handle_response` of its status, body and headers."""
+    return cast(Outcome, response)
 
 
 def _runtime(request: Request) -> Runtime:
@@ -48,14 +60,14 @@ async def _kamp_request(request: Request) -> KampRequest:
     return KampRequest(
         method=request.method,
         uri=uri,
-        headers=request.headers,  # type: ignore[arg-type]
+        headers=request.headers,
         args=list(request.query_params.multi_items()),
         form=form,
         ip=request.client.host if request.client else "",
     )
 
 
-async def _run(request: Request, action: Callable[[KampAuthorizationServer], Outcome]) -> Outcome:
+async def _run(request: Request, action: Callable[[KampAuthorizationServer], T]) -> T:
     """Run an authlib call on a sync session in one transaction. Errors authlib turns into
     responses still commit: a detected token reuse must stay revoked."""
     runtime = _runtime(request)
@@ -63,7 +75,7 @@ async def _run(request: Request, action: Callable[[KampAuthorizationServer], Out
     issuer = runtime.settings.base_url
     async with transaction(runtime.session_factory) as session:
 
-        def call(db: Session) -> Outcome:
+        def call(db: Session) -> T:
             return action(KampAuthorizationServer(db=db, keys=keys, issuer=issuer))
 
         return await session.run_sync(call)
@@ -198,27 +210,29 @@ async def authorize(request: Request) -> Response:
             try:
                 grant = server.get_consent_grant(request=kamp_request, end_user=end_user)
             except OAuth2Error as error:
-                return server.handle_error_response(kamp_request, error)
-            return server.create_authorization_response(
-                request=kamp_request, grant_user=end_user if approve else None, grant=grant
+                return _outcome(server.handle_error_response(kamp_request, error))
+            return _outcome(
+                server.create_authorization_response(
+                    request=kamp_request, grant_user=end_user if approve else None, grant=grant
+                )
             )
 
         outcome = await _run(request, decide)
         return _error_outcome_response(outcome)
 
-    def validate(server: KampAuthorizationServer) -> Outcome | tuple[str, str, str]:
+    def validate(server: KampAuthorizationServer) -> Outcome | _Consent:
         try:
             grant = server.get_consent_grant(request=kamp_request, end_user=end_user)
         except OAuth2Error as error:
-            return server.handle_error_response(kamp_request, error)
+            return _outcome(server.handle_error_response(kamp_request, error))
         client = grant.request.client.row
         org = server.db.get(Organization, client.organization_id)
-        return client.name, org.name if org else "", grant.request.scope or ""
+        return _Consent(client.name, org.name if org else "", grant.request.scope or "")
 
     result = await _run(request, validate)
-    if isinstance(result[0], int):
-        return _error_outcome_response(result)  # type: ignore[arg-type]
-    client_name, org_name, scope = result  # type: ignore[misc]
+    if not isinstance(result, _Consent):
+        return _error_outcome_response(result)
+    client_name, org_name, scope = result
     items = "".join(
         f"<li><code>{escape(s)}</code> {escape(CATALOGUE.get(s, s))}</li>"
         for s in parse_scope(scope)
