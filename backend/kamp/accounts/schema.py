@@ -35,7 +35,7 @@ class Viewer:
 
     user: UserNode | None
     organization: OrganizationNode | None
-    side: Side  # type: ignore[valid-type]
+    side: Side
     is_org_admin: bool
     can_create_key_accounts: bool
     time_zone: str = strawberry.field(
@@ -92,7 +92,7 @@ class CreateKeyAccountInput:
     tier: str | None = strawberry.field(
         default=None, description="One of the supplier's tiers; the lowest when left out."
     )
-    status: KeyAccountStatus = KeyAccountStatus.ACTIVE  # type: ignore[valid-type]
+    status: KeyAccountStatus = KeyAccountStatus.ACTIVE
     kam_id: strawberry.ID | None = strawberry.field(
         default=None, description="A User of the supplier; the creator when left out."
     )
@@ -104,7 +104,7 @@ class UpdateKeyAccountInput:
     version: int
     name: str | None = None
     tier: str | None = None
-    status: KeyAccountStatus | None = None  # type: ignore[valid-type]
+    status: KeyAccountStatus | None = None
     kam_id: strawberry.ID | None = None
     industry: str | None = None
     industry_rank: int | None = None
@@ -137,7 +137,7 @@ class WorkspacePayload:
 class InviteMemberInput:
     workspace_id: strawberry.ID
     email: str
-    role: Role  # type: ignore[valid-type]
+    role: Role
 
 
 @strawberry.input
@@ -155,7 +155,7 @@ class InvitationPayload:
 class UpdateMembershipInput:
     id: strawberry.ID
     version: int
-    role: Role | None = None  # type: ignore[valid-type]
+    role: Role | None = None
     title: str | None = None
 
 
@@ -179,7 +179,7 @@ class RemoveMembershipPayload:
 @strawberry.input
 class CreateLocationInput:
     workspace_id: strawberry.ID
-    kind: LocationKind  # type: ignore[valid-type]
+    kind: LocationKind
     name: str
     parent_id: strawberry.ID | None = None
     code: str = ""

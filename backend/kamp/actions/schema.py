@@ -24,11 +24,11 @@ class CreateActionItemInput:
     description: str = ""
     owner_id: strawberry.ID | None = None
     due_date: date | None = None
-    priority: ActionPriority = ActionPriority.MEDIUM  # type: ignore[valid-type]
+    priority: ActionPriority = ActionPriority.MEDIUM
     meeting_id: strawberry.ID | None = None
     agenda_item_id: strawberry.ID | None = None
     objective_id: strawberry.ID | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.input
@@ -39,10 +39,10 @@ class UpdateActionItemInput:
     description: str | None = None
     owner_id: strawberry.ID | None = None
     due_date: date | None = None
-    priority: ActionPriority | None = None  # type: ignore[valid-type]
-    status: ActionStatus | None = None  # type: ignore[valid-type]
+    priority: ActionPriority | None = None
+    status: ActionStatus | None = None
     objective_id: strawberry.ID | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.type
@@ -66,7 +66,7 @@ class DeleteActionItemPayload:
 class AddActionCommentInput:
     action_item_id: strawberry.ID
     text: str = strawberry.field(description="Mention members with @their.email@example.com.")
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.type
@@ -84,8 +84,8 @@ class ActionsQuery:
         workspace_id: strawberry.ID,
         mine: bool = False,
         overdue: bool = False,
-        side: Side | None = None,  # type: ignore[valid-type]
-        status: ActionStatus | None = None,  # type: ignore[valid-type]
+        side: Side | None = None,
+        status: ActionStatus | None = None,
         objective_id: strawberry.ID | None = None,
         meeting_id: strawberry.ID | None = None,
         first: int | None = None,

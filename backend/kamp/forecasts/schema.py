@@ -108,7 +108,7 @@ class SetForecastEntryInput:
     version: int | None = strawberry.field(
         default=None, description="Required once the month's entry exists."
     )
-    visibility: Visibility | None = strawberry.field(  # type: ignore[valid-type]
+    visibility: Visibility | None = strawberry.field(
         default=None, description="SHARED unless the KAM keeps it internal."
     )
 
@@ -133,7 +133,7 @@ class SetSalesGoalInput:
     version: int | None = strawberry.field(
         default=None, description="Required once the year's goal exists."
     )
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.type

@@ -14,16 +14,14 @@ from kamp.errors import ErrorCode, KampError, UserError
 
 log = logging.getLogger("kamp.graphql")
 
-ErrorCodeType = strawberry.enum(
-    ErrorCode, name="ErrorCode", description="Why an input was refused."
-)
+strawberry.enum(ErrorCode, name="ErrorCode", description="Why an input was refused.")
 
 
 @strawberry.type(name="UserError", description="A problem with the input that the user can fix.")
 class UserErrorType:
     field: str | None = strawberry.field(description="The input field at fault, if one is.")
     message: str
-    code: ErrorCodeType  # type: ignore[valid-type]
+    code: ErrorCode
 
     @classmethod
     def from_error(cls, error: UserError) -> UserErrorType:

@@ -64,7 +64,7 @@ class MeetingsQuery:
         info: Info,
         workspace_id: strawberry.ID,
         series_id: strawberry.ID | None = None,
-        status: MeetingStatus | None = None,  # type: ignore[valid-type]
+        status: MeetingStatus | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[MeetingNode]:

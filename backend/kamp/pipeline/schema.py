@@ -29,7 +29,7 @@ class PipelineQuery:
         self,
         info: Info,
         workspace_id: strawberry.ID,
-        stage: OpportunityStage | None = None,  # type: ignore[valid-type]
+        stage: OpportunityStage | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[OpportunityNode]:
@@ -61,7 +61,7 @@ class PipelineQuery:
 class CreateOpportunityInput:
     workspace_id: strawberry.ID
     name: str
-    stage: OpportunityStage = OpportunityStage.NEW  # type: ignore[valid-type]
+    stage: OpportunityStage = OpportunityStage.NEW
     description: str = ""
     value: Decimal = Decimal(0)
     currency: str = "USD"
@@ -69,7 +69,7 @@ class CreateOpportunityInput:
     product_line: str = ""
     owner_id: strawberry.ID | None = None
     post_mortem: str = strawberry.field(default="", description="Required when stage is LOST.")
-    visibility: Visibility | None = strawberry.field(  # type: ignore[valid-type]
+    visibility: Visibility | None = strawberry.field(
         default=None, description="INTERNAL unless the KAM shares it."
     )
 
@@ -79,7 +79,7 @@ class UpdateOpportunityInput:
     id: strawberry.ID
     version: int
     name: str | None = None
-    stage: OpportunityStage | None = None  # type: ignore[valid-type]
+    stage: OpportunityStage | None = None
     description: str | None = None
     value: Decimal | None = None
     currency: str | None = None
@@ -89,7 +89,7 @@ class UpdateOpportunityInput:
     post_mortem: str | None = strawberry.field(
         default=None, description="Required to move to LOST, unless already written."
     )
-    visibility: Visibility | None = strawberry.field(  # type: ignore[valid-type]
+    visibility: Visibility | None = strawberry.field(
         default=None, description="Only the KAM changes it."
     )
 

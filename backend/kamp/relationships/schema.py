@@ -48,7 +48,7 @@ class RelationshipsQuery:
         roots_only: Annotated[
             bool, strawberry.argument(description="Only the top of the org chart as you see it.")
         ] = False,
-        buying_role: BuyingRole | None = None,  # type: ignore[valid-type]
+        buying_role: BuyingRole | None = None,
     ) -> Connection[ContactNode]:
         page = PageArgs.parse(first, after)
         workspace = _argument(workspace_id, "Workspace", "workspaceId")
@@ -115,19 +115,19 @@ class RelationshipsQuery:
 class CreateContactInput:
     workspace_id: strawberry.ID
     name: str
-    buying_role: BuyingRole  # type: ignore[valid-type]
+    buying_role: BuyingRole
     title: str = ""
     email: str = ""
     influence: int = strawberry.field(default=3, description="1 (little) to 5 (decisive).")
     reports_to_id: strawberry.ID | None = None
     location_id: strawberry.ID | None = None
-    stance: Stance | None = strawberry.field(  # type: ignore[valid-type]
+    stance: Stance | None = strawberry.field(
         default=None, description="Supplier side only; UNKNOWN when left out."
     )
-    stance_visibility: Visibility | None = strawberry.field(  # type: ignore[valid-type]
+    stance_visibility: Visibility | None = strawberry.field(
         default=None, description="INTERNAL unless the KAM shares the stance."
     )
-    visibility: Visibility | None = strawberry.field(  # type: ignore[valid-type]
+    visibility: Visibility | None = strawberry.field(
         default=None, description="SHARED unless the KAM keeps the contact internal."
     )
 
@@ -139,7 +139,7 @@ class UpdateContactInput:
     name: str | None = None
     title: str | None = None
     email: str | None = None
-    buying_role: BuyingRole | None = None  # type: ignore[valid-type]
+    buying_role: BuyingRole | None = None
     influence: int | None = None
     reports_to_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="null puts the contact at the top of the chart."
@@ -147,9 +147,9 @@ class UpdateContactInput:
     location_id: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="null clears it."
     )
-    stance: Stance | None = None  # type: ignore[valid-type]
-    stance_visibility: Visibility | None = None  # type: ignore[valid-type]
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    stance: Stance | None = None
+    stance_visibility: Visibility | None = None
+    visibility: Visibility | None = None
 
 
 @strawberry.input
@@ -172,7 +172,7 @@ class CreateRelationshipInput:
     strength: int = strawberry.field(default=3, description="1 (acquaintance) to 5 (trusted).")
     last_interaction: date | None = None
     notes: str = ""
-    visibility: Visibility | None = strawberry.field(  # type: ignore[valid-type]
+    visibility: Visibility | None = strawberry.field(
         default=None, description="INTERNAL unless the KAM shares it."
     )
 
@@ -186,7 +186,7 @@ class UpdateRelationshipInput:
         default=strawberry.UNSET, description="null clears it."
     )
     notes: str | None = None
-    visibility: Visibility | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
 
 
 @strawberry.input

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import KeyAccountNode, Role, UserNode
@@ -25,7 +27,7 @@ from kamp.graphql.relay import (
 )
 from kamp.pagination import PageArgs
 
-ClientKind = strawberry.enum(clients.ClientKind, description="How an integrator gets tokens.")
+strawberry.enum(clients.ClientKind, description="How an integrator gets tokens.")
 
 
 @strawberry.type(name="OAuthClientUse", description="One token issued to a client.")
@@ -73,7 +75,7 @@ class OAuthClientNode(Node):
         return self.row.name
 
     @strawberry.field
-    def kind(self) -> ClientKind:  # type: ignore[valid-type]
+    def kind(self) -> clients.ClientKind:
         machine = "client_credentials" in self.row.grant_types
         return clients.ClientKind.MACHINE if machine else clients.ClientKind.APPLICATION
 
@@ -90,7 +92,7 @@ class OAuthClientNode(Node):
         return list(self.row.scopes)
 
     @strawberry.field(description="The role a machine client acts with.")
-    def role(self) -> Role | None:  # type: ignore[valid-type]
+    def role(self) -> Role | None:
         return self.row.role
 
     @strawberry.field(description="The key accounts it is limited to; empty means all.")
@@ -125,7 +127,7 @@ class OAuthClientNode(Node):
         return connection(result, lambda row: OAuthClientUseType(row=row))
 
 
-def _client_loader(info: Info):  # type: ignore[no-untyped-def]
+def _client_loader(info: Info) -> DataLoader[uuid.UUID, Any]:
     return keyed_loader(info, "oauth_clients", clients.get_clients)
 
 
@@ -148,11 +150,11 @@ class OAuthQuery:
 @strawberry.input
 class RegisterOAuthClientInput:
     name: str
-    kind: ClientKind  # type: ignore[valid-type]
+    kind: clients.ClientKind
     scopes: list[str]
     redirect_uris: list[str] = strawberry.field(default_factory=list)
     confidential: bool = True
-    role: Role | None = None  # type: ignore[valid-type]
+    role: Role | None = None
     key_account_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
 
 
