@@ -53,6 +53,7 @@ class ActionItem(WorkspaceElement, Base):
 
 class ActionComment(WorkspaceElement, Base):
     __tablename__ = "action_comments"
+    parent = ("action_item_id", "ActionItem")
 
     action_item_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("action_items.id", ondelete="CASCADE"), index=True

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.accounts.models import Role
@@ -23,20 +23,55 @@ def readable_workspaces(principal: Principal, permission: Permission) -> list[uu
     return [w for w in principal.workspace_ids if can(principal, w, permission)]
 
 
+def _parent_of(model: type[WorkspaceElement]) -> tuple[Any, type[WorkspaceElement]] | None:
+    """The foreign key to the element `model` belongs to, and that element's model."""
+    if model.parent is None:
+        return None
+    key, name = model.parent
+    parent = model.registry._class_registry[name]  # type: ignore[attr-defined]  # declarative registry
+    return getattr(model, key), parent
+
+
 def visible(
     model: type[WorkspaceElement], principal: Principal, permission: Permission
 ) -> ColumnElement[bool]:
     """Rows of workspaces where the principal holds `permission`, INTERNAL ones only where it
-    may read the supplier's internal view. A hidden row is never loaded, so it cannot leak
-    through a count, a list or a node lookup."""
+    may read the supplier's internal view, and only while their parent (and its parent, up
+    to the top) is visible too. A hidden row is never loaded, so it cannot leak through a
+    count, a list, a filter, a position or a node lookup."""
     readable = readable_workspaces(principal, permission)
     if not readable:
         return false()
     internal = [w for w in readable if can(principal, w, Permission.ACCOUNT_INTERNAL_READ)]
-    return and_(
+    own = and_(
         model.workspace_id.in_(readable),
         or_(model.visibility == Visibility.SHARED, model.workspace_id.in_(internal)),
     )
+    link = _parent_of(model)
+    if link is None:
+        return own
+    key, parent = link
+    parent_visible = (
+        select(parent.id).where(parent.id == key, visible(parent, principal, permission)).exists()
+    )
+    return and_(own, or_(key.is_(None), parent_visible))
+
+
+async def hidden_by_ancestors(session: AsyncSession, row: Any) -> bool:
+    """Is one of the element's ancestors INTERNAL? Then its changes are internal too: no
+    customer hears of a shared measure of an internal objective."""
+    current = row
+    while link := _parent_of(type(current)) if isinstance(current, WorkspaceElement) else None:
+        key, parent = link
+        parent_id = getattr(current, key.key)
+        if parent_id is None:
+            return False
+        current = await session.get(parent, parent_id)
+        if current is None:
+            return False
+        if current.visibility == Visibility.INTERNAL:
+            return True
+    return False
 
 
 def can_see(principal: Principal, row: WorkspaceElement, permission: Permission) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -40,6 +40,10 @@ class Versioned:
 
 class WorkspaceElement(Entity, Versioned):
     """A co-edited element of a workspace: versioned, with a visibility, history and events."""
+
+    # The element this one belongs to, as (foreign key attribute, model class name): it is
+    # visible only while its parent is, and so on up (kamp.coediting.access).
+    parent: ClassVar[tuple[str, str] | None] = None
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from kamp import clock
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
-from kamp.coediting import events
+from kamp.coediting import access, events
 from kamp.coediting.history import add_records
 from kamp.coediting.models import Versioned, Visibility
 from kamp.errors import Conflict
@@ -118,6 +118,7 @@ async def create(
         row=row,
         action="created",
         workspace_id=workspace_id,
+        internal=_internal(row) or await access.hidden_by_ancestors(session, row),
     )
     await session.flush()
     return row
@@ -182,7 +183,7 @@ async def update(
         action="updated",
         workspace_id=workspace_id,
         changes=changes,
-        internal=was_internal or _internal(row),
+        internal=was_internal or _internal(row) or await access.hidden_by_ancestors(session, row),
         internal_fields=internal_fields,
     )
     await session.flush()
@@ -197,6 +198,13 @@ async def delete(
     workspace_id: uuid.UUID | None = None,
     action: str = "deleted",
 ) -> None:
-    trace(session, actor_id=principal.user_id, row=row, action=action, workspace_id=workspace_id)
+    trace(
+        session,
+        actor_id=principal.user_id,
+        row=row,
+        action=action,
+        workspace_id=workspace_id,
+        internal=_internal(row) or await access.hidden_by_ancestors(session, row),
+    )
     await session.delete(row)
     await session.flush()

@@ -19,7 +19,6 @@ from kamp.coediting.models import Visibility, WorkspaceElement
 from kamp.errors import Conflict, ErrorCode, NotFound, UserError
 from kamp.meetings.models import (
     AgendaItem,
-    Meeting,
     MeetingDecision,
 )
 from kamp.meetings.service import clean_minutes, visible_meeting
@@ -34,18 +33,6 @@ MAX_DECISIONS = 100
 # --- reads ----------------------------------------------------------------------------------
 
 
-def _meeting_visible(model: Any, principal: Principal) -> Any:
-    """A child is seen only with its meeting: nothing of an internal meeting leaks."""
-    return (
-        select(Meeting.id)
-        .where(
-            Meeting.id == model.meeting_id,
-            access.visible(Meeting, principal, Permission.MEETINGS_READ),
-        )
-        .exists()
-    )
-
-
 async def get_children(
     session: AsyncSession, *, principal: Principal, model: type[E], ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, E]:
@@ -53,7 +40,6 @@ async def get_children(
         select(model).where(
             model.id.in_(ids),
             access.visible(model, principal, Permission.MEETINGS_READ),
-            _meeting_visible(model, principal),
         )
     )
     return {row.id: row for row in rows}

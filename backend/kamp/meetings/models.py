@@ -60,6 +60,7 @@ class MeetingSeries(WorkspaceElement, Base):
 
 class Meeting(WorkspaceElement, Base):
     __tablename__ = "meetings"
+    parent = ("series_id", "MeetingSeries")
 
     series_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True
@@ -95,6 +96,7 @@ class AgendaItem(WorkspaceElement, Base):
     """One point of a meeting's agenda; `notes` are its minutes."""
 
     __tablename__ = "agenda_items"
+    parent = ("meeting_id", "Meeting")
 
     meeting_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("meetings.id", ondelete="CASCADE"), index=True
@@ -115,6 +117,7 @@ class AgendaItem(WorkspaceElement, Base):
 
 class MeetingDecision(WorkspaceElement, Base):
     __tablename__ = "meeting_decisions"
+    parent = ("meeting_id", "Meeting")
 
     meeting_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("meetings.id", ondelete="CASCADE"), index=True

@@ -20,7 +20,6 @@ from kamp.coediting.models import Visibility, WorkspaceElement
 from kamp.errors import ErrorCode, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_pages
 from kamp.plans.models import (
-    AccountPlan,
     ContingencyPlan,
     Initiative,
     Measure,
@@ -52,23 +51,8 @@ async def get_elements(
     stmt = select(model).where(
         model.id.in_(ids), access.visible(model, principal, Permission.PLAN_READ)
     )
-    if model is Measure:
-        stmt = stmt.where(_objective_visible(principal))
     rows = await session.scalars(stmt)
     return {row.id: row for row in rows}
-
-
-def _objective_visible(principal: Principal) -> Any:
-    """A measure is seen only with its objective: sharing a measure of an internal objective
-    reveals nothing."""
-    return (
-        select(Objective.id)
-        .where(
-            Objective.id == Measure.objective_id,
-            access.visible(Objective, principal, Permission.PLAN_READ),
-        )
-        .exists()
-    )
 
 
 async def elements_by_plan(
@@ -82,24 +66,11 @@ async def elements_by_plan(
 ) -> dict[uuid.UUID, Page[Any]]:
     """One page of elements of a kind per plan, oldest first, in one query. Only the visible
     elements of visible plans: a plan hidden from the caller has no elements."""
-    stmt = select(model).where(
-        access.visible(model, principal, Permission.PLAN_READ), _plan_visible(model, principal)
-    )
+    stmt = select(model).where(access.visible(model, principal, Permission.PLAN_READ))
     for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(model, name) == value)
     return await keyset_pages(session, stmt, model, page, parent=model.plan_id, parent_ids=plan_ids)
-
-
-def _plan_visible(model: type[Any], principal: Principal) -> Any:
-    return (
-        select(AccountPlan.id)
-        .where(
-            AccountPlan.id == model.plan_id,
-            access.visible(AccountPlan, principal, Permission.PLAN_READ),
-        )
-        .exists()
-    )
 
 
 async def measures_by_objective(

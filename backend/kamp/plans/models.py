@@ -91,6 +91,7 @@ class AccountPlan(WorkspaceElement, Base):
 
 class Objective(WorkspaceElement, Base):
     __tablename__ = "objectives"
+    parent = ("plan_id", "AccountPlan")
 
     plan_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("account_plans.id", ondelete="CASCADE"), index=True
@@ -110,6 +111,7 @@ class Objective(WorkspaceElement, Base):
 
 class Measure(WorkspaceElement, Base):
     __tablename__ = "measures"
+    parent = ("objective_id", "Objective")
 
     objective_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("objectives.id", ondelete="CASCADE"), index=True
@@ -122,6 +124,7 @@ class Measure(WorkspaceElement, Base):
 
 class SwotEntry(WorkspaceElement, Base):
     __tablename__ = "swot_entries"
+    parent = ("plan_id", "AccountPlan")
 
     plan_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("account_plans.id", ondelete="CASCADE"), index=True
@@ -134,6 +137,7 @@ class Initiative(WorkspaceElement, Base):
     """A value-added initiative, run by a cross-business team."""
 
     __tablename__ = "initiatives"
+    parent = ("plan_id", "AccountPlan")
 
     plan_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("account_plans.id", ondelete="CASCADE"), index=True
@@ -151,6 +155,7 @@ class ContingencyPlan(WorkspaceElement, Base):
     """What the supplier does if it loses the account; internal unless the KAM shares it."""
 
     __tablename__ = "contingency_plans"
+    parent = ("plan_id", "AccountPlan")
 
     plan_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("account_plans.id", ondelete="CASCADE"), unique=True
@@ -187,6 +192,7 @@ class PlanComment(WorkspaceElement, Base):
     """A comment (typically the mentor's) on the plan or on one of its elements."""
 
     __tablename__ = "plan_comments"
+    parent = ("plan_id", "AccountPlan")
 
     plan_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("account_plans.id", ondelete="CASCADE"), index=True

@@ -57,6 +57,7 @@ class Relationship(WorkspaceElement, Base):
     """A supplier person's relationship with a contact; internal by default."""
 
     __tablename__ = "relationships"
+    parent = ("contact_id", "Contact")
     __table_args__ = (UniqueConstraint("supplier_user_id", "contact_id"),)
 
     supplier_user_id: Mapped[uuid.UUID] = mapped_column(
