@@ -30,6 +30,11 @@ class ActionStatus(StrEnum):
 
 class ActionItem(WorkspaceElement, Base):
     __tablename__ = "action_items"
+    references = {
+        "meeting_id": "Meeting",
+        "agenda_item_id": "AgendaItem",
+        "objective_id": "Objective",
+    }
 
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")

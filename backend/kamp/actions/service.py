@@ -21,7 +21,7 @@ from kamp.coediting import access, writes
 from kamp.coediting.models import Visibility
 from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
 from kamp.meetings.agenda import get_children
-from kamp.meetings.models import AgendaItem
+from kamp.meetings.models import AgendaItem, Meeting
 from kamp.meetings.service import get_meetings
 from kamp.notifications.service import notify
 from kamp.pagination import Page, PageArgs, keyset_page
@@ -78,9 +78,15 @@ async def list_action_items(
     if status is not None:
         stmt = stmt.where(ActionItem.status == status)
     if objective_id is not None:
-        stmt = stmt.where(ActionItem.objective_id == objective_id)
+        stmt = stmt.where(
+            ActionItem.objective_id == objective_id,
+            access.exists_visible(Objective, objective_id, principal, Permission.PLAN_READ),
+        )
     if meeting_id is not None:
-        stmt = stmt.where(ActionItem.meeting_id == meeting_id)
+        stmt = stmt.where(
+            ActionItem.meeting_id == meeting_id,
+            access.exists_visible(Meeting, meeting_id, principal, Permission.MEETINGS_READ),
+        )
     return await keyset_page(session, stmt, ActionItem, page)
 
 

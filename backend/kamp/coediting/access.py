@@ -57,6 +57,16 @@ def visible(
     return and_(own, or_(key.is_(None), parent_visible))
 
 
+def exists_visible(
+    model: type[WorkspaceElement], row_id: uuid.UUID, principal: Principal, permission: Permission
+) -> ColumnElement[bool]:
+    """True only if that element exists and the principal may see it: a filter through a
+    hidden element (`objectiveId: <internal>`) answers as one through a missing one."""
+    return (
+        select(model.id).where(model.id == row_id, visible(model, principal, permission)).exists()
+    )
+
+
 async def hidden_by_ancestors(session: AsyncSession, row: Any) -> bool:
     """Is one of the element's ancestors INTERNAL? Then its changes are internal too: no
     customer hears of a shared measure of an internal objective."""

@@ -17,6 +17,7 @@ from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access
 from kamp.coediting.models import ChangeRecord
+from kamp.db import Base
 from kamp.pagination import Page, PageArgs, keyset_page
 
 
@@ -77,7 +78,33 @@ async def list_history(
     )
     if not can(principal, workspace_id, Permission.ACCOUNT_INTERNAL_READ):
         stmt = stmt.where(ChangeRecord.internal.is_(False))
-    return await keyset_page(session, stmt, ChangeRecord, page)
+    found = await keyset_page(session, stmt, ChangeRecord, page)
+    await _hide_references(session, principal, found.items)
+    return found
+
+
+async def _hide_references(
+    session: AsyncSession, principal: Principal, records: list[ChangeRecord]
+) -> None:
+    """A change of a field pointing at another element (an action item's objective) shows
+    that element's ID only to those who may see it; to the others it reads as none."""
+    pointers: list[tuple[ChangeRecord, str, str, uuid.UUID]] = []
+    for record in records:
+        model = Base.registry._class_registry.get(record.node_type)
+        target = getattr(model, "references", {}).get(record.field or "")
+        for side in ("before", "after"):
+            value = getattr(record, side)
+            if target and isinstance(value, str):
+                pointers.append((record, side, target, uuid.UUID(value)))
+    if not pointers:
+        return
+    seen = await access.loadable(session, principal, [(t, i) for _, _, t, i in pointers])
+    for record, side, target, target_id in pointers:
+        if (target, target_id) not in seen:
+            # A view for this reader, never written back.
+            if record in session:
+                session.expunge(record)
+            setattr(record, side, None)
 
 
 async def recent_changes(
@@ -97,4 +124,6 @@ async def recent_changes(
     seen = await access.loadable(
         session, principal, [(record.node_type, record.node_id) for record in records]
     )
-    return [record for record in records if (record.node_type, record.node_id) in seen][:limit]
+    shown = [record for record in records if (record.node_type, record.node_id) in seen][:limit]
+    await _hide_references(session, principal, shown)
+    return shown

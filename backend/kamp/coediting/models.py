@@ -44,6 +44,9 @@ class WorkspaceElement(Entity, Versioned):
     # The element this one belongs to, as (foreign key attribute, model class name): it is
     # visible only while its parent is, and so on up (kamp.coediting.access).
     parent: ClassVar[tuple[str, str] | None] = None
+    # Fields that point at other elements, by model class name: their history shows the
+    # reference only to those who may see what it points at.
+    references: ClassVar[dict[str, str]] = {}
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True

@@ -118,6 +118,7 @@ class AgendaItem(WorkspaceElement, Base):
 class MeetingDecision(WorkspaceElement, Base):
     __tablename__ = "meeting_decisions"
     parent = ("meeting_id", "Meeting")
+    references = {"agenda_item_id": "AgendaItem"}
 
     meeting_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("meetings.id", ondelete="CASCADE"), index=True

@@ -224,9 +224,19 @@ class PlanCommentNode(WorkspaceElementNode):
     def text(self) -> str:
         return self.row.text
 
-    @strawberry.field(description="The global ID of what the comment is about.")
-    def target_id(self) -> strawberry.ID:
-        return to_global_id(self.row.target_type, self.row.target_id)
+    @strawberry.field(
+        description="The global ID of what the comment is about: the plan itself when that "
+        "part is hidden from the viewer."
+    )
+    async def target_id(self, info: Info) -> strawberry.ID:
+        row = self.row
+        hidden = (
+            row.target_type in loaders.MODELS
+            and await loaders.element(info, row.target_type).load(row.target_id) is None
+        )
+        return to_global_id(
+            "AccountPlan" if hidden else row.target_type, row.plan_id if hidden else row.target_id
+        )
 
     @strawberry.field
     def created_at(self) -> datetime:
