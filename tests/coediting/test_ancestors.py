@@ -14,6 +14,7 @@ from tests.meetings.support import (
     ADD_COMMENT,
     CREATE_ACTION,
     CREATE_AGENDA_ITEM,
+    MOVE_AGENDA_ITEM,
     RECORD_DECISION,
     UPDATE_ACTION,
     UPDATE_AGENDA_ITEM,
@@ -127,3 +128,58 @@ async def test_a_comment_goes_dark_with_its_action_item(world, clients, then):
     )
     assert (await gql(buyer, NODE, {"id": comment["id"]}))["data"]["node"] is None
     assert (await gql(kam, NODE, {"id": comment["id"]}))["data"]["node"] is not None
+
+
+MEETING_AGENDA = """query($id: ID!) { node(id: $id) { ... on Meeting {
+  agendaItems { id position history { nodes { field before after } } } } } }"""
+PLAN_OBJECTIVES = """query($id: ID!) { node(id: $id) { ... on AccountPlan {
+  objectives { nodes { id position } } } } }"""
+
+
+async def test_positions_count_no_hidden_sibling(world, clients):
+    """A customer sees places 0, 1, 2 ... among what it sees, never the gaps internal items
+    leave, and a move tells it that an item moved, not where among hidden ones."""
+    kam = await clients.as_user(world.a.email(Role.KAM))
+    buyer = await clients.as_user(world.a.email(Role.CUSTOMER_BUYER))
+    meeting = await new_meeting(kam, world.a.workspace_gid)
+    items = []
+    for n, visibility in enumerate(["INTERNAL", "SHARED", "INTERNAL", "SHARED", "SHARED"]):
+        items.append(
+            await ok(
+                kam,
+                CREATE_AGENDA_ITEM,
+                {
+                    "input": {
+                        "meetingId": meeting["id"],
+                        "title": f"Item {n}",
+                        "visibility": visibility,
+                    }
+                },
+            )
+        )
+    await ok(kam, MOVE_AGENDA_ITEM, {"input": {"id": items[4]["id"], "version": 1, "position": 0}})
+    agenda = (await gql(buyer, MEETING_AGENDA, {"id": meeting["id"]}))["data"]["node"]
+    shown = agenda["agendaItems"]
+    assert [i["position"] for i in shown] == list(range(len(shown)))
+    moved = next(i for i in shown if i["id"] == items[4]["id"])
+    assert {"field": "position", "before": None, "after": None} in moved["history"]["nodes"]
+    kam_view = (await gql(kam, MEETING_AGENDA, {"id": meeting["id"]}))["data"]["node"]
+    assert [i["position"] for i in kam_view["agendaItems"]] == list(range(len(items) + 1))[
+        : len(kam_view["agendaItems"])
+    ]
+    plan = await new_plan(kam, world.a.workspace_gid)
+    for n, visibility in enumerate(["SHARED", "INTERNAL", "SHARED", "INTERNAL", "SHARED"]):
+        await ok(
+            kam,
+            CREATE_OBJECTIVE,
+            {
+                "input": {
+                    "planId": plan["id"],
+                    "side": "SUPPLIER",
+                    "title": f"Objective {n}",
+                    "visibility": visibility,
+                }
+            },
+        )
+    objectives = (await gql(buyer, PLAN_OBJECTIVES, {"id": plan["id"]}))["data"]["node"]
+    assert [o["position"] for o in objectives["objectives"]["nodes"]] == [0, 1, 2]

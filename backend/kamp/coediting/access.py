@@ -67,6 +67,32 @@ def exists_visible(
     )
 
 
+async def ranks(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    model: type[WorkspaceElement],
+    permission: Permission,
+    parent_ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, dict[uuid.UUID, int]]:
+    """Each visible child's place among the children of its parent that the principal sees
+    (0 first): positions count no hidden sibling. One query for all parents."""
+    link = _parent_of(model)
+    if link is None:  # pragma: no cover - a programming error
+        raise TypeError(f"{model.__name__} has no parent to be ranked under")
+    key, _parent = link
+    order = model.position  # type: ignore[attr-defined]  # ranked models have a position
+    rows = await session.execute(
+        select(model.id, key)
+        .where(key.in_(parent_ids), visible(model, principal, permission))
+        .order_by(key, order, model.created_at, model.id)
+    )
+    found: dict[uuid.UUID, dict[uuid.UUID, int]] = {parent_id: {} for parent_id in parent_ids}
+    for row_id, parent_id in rows.all():
+        found[parent_id][row_id] = len(found[parent_id])
+    return found
+
+
 async def hidden_by_ancestors(session: AsyncSession, row: Any) -> bool:
     """Is one of the element's ancestors INTERNAL? Then its changes are internal too: no
     customer hears of a shared measure of an internal objective."""

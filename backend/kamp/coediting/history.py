@@ -87,9 +87,16 @@ async def _hide_references(
     session: AsyncSession, principal: Principal, records: list[ChangeRecord]
 ) -> None:
     """A change of a field pointing at another element (an action item's objective) shows
-    that element's ID only to those who may see it; to the others it reads as none."""
+    that element's ID only to those who may see it; to the others it reads as none. Places
+    among siblings (`position`) are numbers only the supplier's view may read."""
     pointers: list[tuple[ChangeRecord, str, str, uuid.UUID]] = []
     for record in records:
+        if record.field == "position" and not can(
+            principal, record.workspace_id, Permission.ACCOUNT_INTERNAL_READ
+        ):
+            # A place counts the hidden siblings too: a customer sees that it moved, not where.
+            _view(session, record, before=None, after=None)
+            continue
         model = Base.registry._class_registry.get(record.node_type)
         target = getattr(model, "references", {}).get(record.field or "")
         for side in ("before", "after"):
@@ -101,10 +108,15 @@ async def _hide_references(
     seen = await access.loadable(session, principal, [(t, i) for _, _, t, i in pointers])
     for record, side, target, target_id in pointers:
         if (target, target_id) not in seen:
-            # A view for this reader, never written back.
-            if record in session:
-                session.expunge(record)
-            setattr(record, side, None)
+            _view(session, record, **{side: None})
+
+
+def _view(session: AsyncSession, record: ChangeRecord, **shown: Any) -> None:
+    """Change what this reader is shown of a history row, never writing it back."""
+    if record in session:
+        session.expunge(record)
+    for name, value in shown.items():
+        setattr(record, name, value)
 
 
 async def recent_changes(

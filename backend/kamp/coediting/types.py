@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
+from kamp.auth.policy import Permission
 from kamp.coediting import access
 from kamp.coediting.history import list_history
 from kamp.coediting.models import ChangeRecord, WorkspaceElement
 from kamp.coediting.models import Visibility as VisibilityModel
 from kamp.graphql.context import Info
+from kamp.graphql.dataloaders import keyed_loader
 from kamp.graphql.relay import Connection, Node, connection
 from kamp.pagination import PageArgs
 
@@ -123,3 +126,17 @@ class WorkspaceElementNode(Node):
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[HistoryEntry]:
         return await history_of(info, self.row, first, after)
+
+
+async def rank_of(info: Info, row: Any, permission: Permission) -> int:
+    """An element's place among the siblings the viewer sees (batched per request)."""
+    model = type(row)
+    parent_id = getattr(row, model.parent[0])
+
+    async def fetch(session: Any, *, principal: Any, ids: list[Any]) -> dict[Any, Any]:
+        return await access.ranks(
+            session, principal=principal, model=model, permission=permission, parent_ids=ids
+        )
+
+    ranked = await keyed_loader(info, f"ranks:{model.__name__}", fetch).load(parent_id)
+    return (ranked or {}).get(row.id, 0)

@@ -11,7 +11,8 @@ import strawberry
 from kamp import timezones
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
-from kamp.coediting.types import WorkspaceElementNode
+from kamp.auth.policy import Permission
+from kamp.coediting.types import WorkspaceElementNode, rank_of
 from kamp.errors import BadRequest, UserError
 from kamp.forecasts.types import Forecast
 from kamp.graphql.context import Info
@@ -122,9 +123,9 @@ class AgendaItemNode(WorkspaceElementNode):
     def time_box_minutes(self) -> int | None:
         return self.row.time_box_minutes
 
-    @strawberry.field(description="The order in the agenda (0 first).")
-    def position(self) -> int:
-        return self.row.position
+    @strawberry.field(description="The order in the agenda as the viewer sees it (0 first).")
+    async def position(self, info: Info) -> int:
+        return await rank_of(info, self.row, Permission.MEETINGS_READ)
 
     @strawberry.field
     async def owner(self, info: Info) -> UserNode | None:

@@ -14,7 +14,8 @@ from strawberry.scalars import JSON
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import Side, UserNode
-from kamp.coediting.types import ViewerCan, WorkspaceElementNode
+from kamp.auth.policy import Permission
+from kamp.coediting.types import ViewerCan, WorkspaceElementNode, rank_of
 from kamp.graphql.context import Info
 from kamp.graphql.relay import (
     Connection,
@@ -127,9 +128,9 @@ class ObjectiveNode(WorkspaceElementNode):
     def due_date(self) -> date | None:
         return self.row.due_date
 
-    @strawberry.field
-    def position(self) -> int:
-        return self.row.position
+    @strawberry.field(description="The order in the plan as the viewer sees it (0 first).")
+    async def position(self, info: Info) -> int:
+        return await rank_of(info, self.row, Permission.PLAN_READ)
 
     @strawberry.field
     async def owner(self, info: Info) -> UserNode | None:
