@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from calendar import TUESDAY
 from collections import Counter
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -20,7 +21,7 @@ from kamp.meetings import series as series_module
 from kamp.meetings.models import Meeting
 from kamp.meetings.series import SCHEDULE_AHEAD, schedule_all_series, schedule_series
 from tests.clock import days_from_today, local, next_weekday, utc_iso
-from tests.meetings.support import BERLIN, CREATE_SERIES, new_meeting
+from tests.meetings.support import BERLIN, CREATE_SERIES, UPDATE_MEETING, new_meeting
 from tests.plans.support import ok
 from tests.support import gid
 
@@ -115,3 +116,22 @@ async def test_the_job_and_the_mutation_at_once_schedule_each_occurrence_once(
     assert sorted(created) == [0, 4]
     assert meetings == 5  # the past one and the four scheduled
     assert len(invitations) == 5 and set(invitations.values()) == {1}, invitations
+
+
+SCHEDULE = """mutation($input: ScheduleSeriesMeetingsInput!) { scheduleSeriesMeetings(input: $input) {
+  meetings { id version startsAt } errors { field code } } }"""
+
+
+async def test_a_moved_occurrence_is_not_scheduled_again(world, clients, clock):
+    clock.travel(local(kamp_clock.today(), 12, "UTC"))
+    kam = await clients.as_user(world.a.email(Role.KAM))
+    series_id = await _series_with_an_attendee(kam, world)
+    until = utc_iso(kamp_clock.now() + SCHEDULE_AHEAD)
+    first, *_ = await ok(kam, SCHEDULE, {"input": {"seriesId": series_id, "until": until}})
+    moved = datetime.fromisoformat(first["startsAt"]) + timedelta(hours=2)
+    await ok(
+        kam,
+        UPDATE_MEETING,
+        {"input": {"id": first["id"], "version": first["version"], "startsAt": utc_iso(moved)}},
+    )
+    assert await ok(kam, SCHEDULE, {"input": {"seriesId": series_id, "until": until}}) == []
