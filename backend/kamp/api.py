@@ -21,6 +21,7 @@ from kamp.graphql.context import Info
 from kamp.graphql.errors import KampErrors
 from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
+from kamp.graphql.text_inputs import TextInputs
 from kamp.meetings.calendar_schema import CalendarMutation, CalendarQuery
 from kamp.meetings.schema import MeetingsMutation, MeetingsQuery
 from kamp.meetings.series_schema import SeriesMutation
@@ -101,5 +102,5 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=[*limit_extensions(settings), KampErrors],
+        extensions=[*limit_extensions(settings), TextInputs, KampErrors],
     )

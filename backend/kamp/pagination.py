@@ -52,12 +52,29 @@ def encode_cursor(created_at: datetime, row_id: uuid.UUID) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# A cursor is base64 of ["<aware ISO time>", "<UUID>"]: well under this many characters.
+MAX_CURSOR_LENGTH = 200
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The position a cursor of `encode_cursor` names. Anything else, a forged cursor of
+    another shape included, is refused before it reaches a decoder's recursion or the SQL."""
     try:
+        if len(cursor) > MAX_CURSOR_LENGTH:
+            raise ValueError("too long")
         padded = cursor + "=" * (-len(cursor) % 4)
-        stamp, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return datetime.fromisoformat(stamp), uuid.UUID(row_id)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(part, str) for part in value)
+        ):
+            raise ValueError("not a pair of strings")
+        stamp, row_id = datetime.fromisoformat(value[0]), uuid.UUID(value[1])
+        if stamp.tzinfo is None or stamp.utcoffset() is None:
+            raise ValueError("a time without its offset")
+        return stamp, row_id
+    except (ValueError, TypeError, RecursionError, binascii.Error) as exc:
         raise BadRequest("`after` is not a valid cursor.") from exc
 
 

@@ -59,12 +59,19 @@ class MeetingSeries(WorkspaceElement, Base):
 
 
 class Meeting(WorkspaceElement, Base):
+    """A meeting, alone or of a series. One its series scheduled keeps the start of the
+    occurrence it is (`occurrence_at`, kept when the meeting moves): a series has at most one
+    meeting per occurrence, however many schedulers run at once."""
+
     __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("series_id", "occurrence_at"),)
     parent = ("series_id", "MeetingSeries")
 
     series_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True
     )
+    # The occurrence's start (UTC) for a meeting the series scheduled; None for any other.
+    occurrence_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     title: Mapped[str] = mapped_column(String(200))
     meeting_type: Mapped[MeetingType] = mapped_column(
         enum_column(MeetingType, "meeting_meeting_type")

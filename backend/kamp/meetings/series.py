@@ -45,34 +45,30 @@ async def schedule_series(
     if until - now > MAX_AHEAD:
         raise UserError("until", "Schedule at most about a year ahead.", ErrorCode.INVALID)
     starts = service.series_occurrences(series, now, until)
-    existing = set(
-        await session.scalars(
-            select(Meeting.starts_at).where(
-                Meeting.series_id == series.id, Meeting.starts_at >= now
-            )
+    # The occurrences met already: scheduled (even if moved or cancelled since), or a meeting
+    # of the series set by hand at the time. The unique key settles any race past this.
+    known = await session.execute(
+        select(Meeting.occurrence_at, Meeting.starts_at).where(
+            Meeting.series_id == series.id,
+            (Meeting.starts_at >= now) | (Meeting.occurrence_at >= now),
         )
     )
+    existing = {moment for pair in known.all() for moment in pair if moment is not None}
     attendees = await _latest_attendees(session, series)
     created = []
     for start in starts:
         if start in existing:
             continue
-        created.append(
-            await service.create_meeting(
-                session,
-                principal=principal,
-                workspace_id=series.workspace_id,
-                title=series.title,
-                meeting_type=series.meeting_type,
-                starts_at=start,
-                time_zone=series.time_zone,
-                duration_minutes=series.duration_minutes,
-                series_id=series.id,
-                attendee_ids=attendees,
-                visibility=series.visibility,
-                base_url=base_url,
-            )
+        meeting = await service.create_occurrence(
+            session,
+            principal=principal,
+            series=series,
+            starts_at=start,
+            attendee_ids=attendees,
+            base_url=base_url,
         )
+        if meeting is not None:
+            created.append(meeting)
     return created
 
 

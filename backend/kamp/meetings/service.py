@@ -9,6 +9,8 @@ from datetime import date, datetime, time
 from functools import partial
 
 from sqlalchemy import delete, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock, timezones
@@ -251,7 +253,91 @@ async def create_meeting(
 ) -> Meeting:
     """The KAM schedules a meeting (of a series or alone); its agenda starts from the template
     of its type, and each attendee is sent an invitation with the ICS."""
+    row = await _new_meeting(
+        session,
+        principal=principal,
+        workspace_id=workspace_id,
+        title=title,
+        meeting_type=meeting_type,
+        starts_at=starts_at,
+        time_zone=time_zone,
+        duration_minutes=duration_minutes,
+        place=place,
+        video_link=video_link,
+        series_id=series_id,
+        visibility=visibility,
+    )
+    await writes.create(session, principal=principal, row=row)
+    await _introduce(session, principal, row, attendee_ids, base_url)
+    return row
 
+
+async def create_occurrence(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    series: MeetingSeries,
+    starts_at: datetime,
+    attendee_ids: Sequence[uuid.UUID] = (),
+    base_url: str = "",
+) -> Meeting | None:
+    """The meeting of the series' occurrence at `starts_at`, as `create_meeting` makes it, or
+    None when the series has it already. INSERT ... ON CONFLICT DO NOTHING on (series_id,
+    occurrence_at): of two schedulers at once, the second waits for the first to commit and
+    then creates nothing, so it sends nothing either (invitations are keyed by the meeting)."""
+    row = await _new_meeting(
+        session,
+        principal=principal,
+        workspace_id=series.workspace_id,
+        title=series.title,
+        meeting_type=series.meeting_type,
+        starts_at=starts_at,
+        time_zone=series.time_zone,
+        duration_minutes=series.duration_minutes,
+        series_id=series.id,
+        visibility=series.visibility,
+    )
+    row.occurrence_at = row.starts_at
+    values = {
+        column.key: getattr(row, column.key)
+        for column in sa_inspect(Meeting).column_attrs
+        if getattr(row, column.key) is not None
+    }
+    now = clock.now()
+    values.update(id=uuid.uuid4(), created_at=now, updated_at=now, version=1)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    row_id = await session.scalar(
+        insert(Meeting)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["series_id", "occurrence_at"])
+        .returning(Meeting.id)
+    )
+    if row_id is None:
+        return None
+    created = await session.get_one(Meeting, row_id)
+    writes.trace(session, actor_id=principal.user_id, row=created, action="created")
+    await session.flush()
+    await _introduce(session, principal, created, attendee_ids, base_url)
+    return created
+
+
+async def _new_meeting(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    title: str,
+    meeting_type: MeetingType | None,
+    starts_at: datetime,
+    time_zone: str,
+    duration_minutes: int | None,
+    series_id: uuid.UUID | None,
+    visibility: Visibility | None,
+    place: str = "",
+    video_link: str = "",
+) -> Meeting:
+    """A new meeting, checked, not yet added to the session."""
     require(principal, workspace_id, Permission.MEETINGS_RUN)
     series = None
     if series_id is not None:
@@ -261,7 +347,7 @@ async def create_meeting(
     timezones.zone(time_zone)
     kind = meeting_type or (series.meeting_type if series else MeetingType.OTHER)
     default = series.visibility if series else Visibility.SHARED
-    row = Meeting(
+    return Meeting(
         workspace_id=workspace_id,
         series_id=series_id,
         title=clean_text(title, "title", 200, required=True),
@@ -275,8 +361,17 @@ async def create_meeting(
         status=MeetingStatus.SCHEDULED,
         visibility=access.initial_visibility(principal, workspace_id, visibility, default),
     )
-    await writes.create(session, principal=principal, row=row)
-    for user_id in await _members(session, workspace_id, attendee_ids):
+
+
+async def _introduce(
+    session: AsyncSession,
+    principal: Principal,
+    row: Meeting,
+    attendee_ids: Sequence[uuid.UUID],
+    base_url: str,
+) -> None:
+    """A new meeting's attendees, its agenda from the template, and the invitations."""
+    for user_id in await _members(session, row.workspace_id, attendee_ids):
         session.add(MeetingAttendee(meeting_id=row.id, user_id=user_id))
     await session.flush()
     await templates.apply_template(session, principal, row)
@@ -288,7 +383,6 @@ async def create_meeting(
         actor_id=principal.user_id,
         base_url=base_url,
     )
-    return row
 
 
 async def _replace_attendees(
