@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 from argon2 import PasswordHasher
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -40,18 +41,45 @@ PG_URL = os.environ.get(
 )
 
 
-def _redis_url() -> str:
-    """The test Redis database; with the suite spread over processes (pytest-xdist), each
-    worker takes the next lower database number, since the job tests empty theirs."""
-    url = os.environ.get("KAMP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ...
-    if not worker:
-        return url
+def _claim_redis_database(url: str) -> tuple[str, redis.Redis | None]:
+    """A Redis database of this process's own for the whole run, starting at the configured
+    number and going down (then up): the job and rate-limit tests empty theirs, so two runs
+    at once (two checkouts, or pytest-xdist workers) must never share one.
+
+    A run claims a database by naming a connection it holds open `kamp-test-db-<n>`: the
+    name is seen by every client of the server (CLIENT LIST), survives FLUSHDB, and goes away
+    with the process however it ends. Of two runs that claim the same number at once, the
+    connection with the lower id keeps it and the other moves on."""
     server, number = url.rsplit("/", 1)
-    return f"{server}/{int(number) - 1 - int(worker.removeprefix('gw'))}"
+    first = int(number)
+    try:
+        holder = redis.Redis.from_url(f"{server}/{first}", single_connection_client=True)
+        holder.ping()
+    except redis.RedisError:
+        return url, None  # no Redis: the tests that need it say so
+    try:
+        count = int(holder.config_get("databases").get("databases", 16))
+    except redis.RedisError:
+        count = 16
+    mine = int(holder.client_id())
+    for db in [first, *range(first - 1, 0, -1), *range(first + 1, count)]:
+        name = f"kamp-test-db-{db}"
+
+        def holders(name: str = name) -> list[int]:
+            return sorted(int(c["id"]) for c in holder.client_list() if c.get("name") == name)
+
+        if holders():
+            continue
+        holder.client_setname(name)
+        if holders()[0] == mine:
+            return f"{server}/{db}", holder
+    holder.close()
+    raise RuntimeError(f"every Redis database of {server} is held by another test run")
 
 
-REDIS_URL = _redis_url()
+REDIS_URL, _REDIS_HOLDER = _claim_redis_database(
+    os.environ.get("KAMP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+)
 
 load_all_models()
 # The app under test is served as http://testserver; authlib insists on https elsewhere.

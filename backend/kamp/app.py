@@ -15,6 +15,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from kamp import migrations
 from kamp.api import build_schema
@@ -22,7 +23,7 @@ from kamp.auth import routes as auth_routes
 from kamp.auth.federation import routes as federation_routes
 from kamp.auth.oauth import routes as oauth_routes
 from kamp.auth.oauth.keys import KeyRingCache
-from kamp.auth.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from kamp.auth.ratelimit import RateLimiter, Rules
 from kamp.auth.resolve import bearer_resolver, principal_resolver
 from kamp.db import make_engine, make_session_factory
 from kamp.graphql.context import Context
@@ -33,6 +34,7 @@ from kamp.meetings import routes as meeting_routes
 from kamp.observability import RequestIdMiddleware, count_sql
 from kamp.realtime.broker import Broker, MemoryBroker, RedisBroker
 from kamp.runtime import Runtime
+from kamp.security_headers import SecurityHeadersMiddleware
 from kamp.settings import Settings
 from kamp.webapp import WebApp
 
@@ -49,15 +51,11 @@ async def build_runtime(settings: Settings) -> Runtime:
     broker: Broker = RedisBroker(redis) if redis is not None else MemoryBroker()
     if redis is not None:
         queue = ArqQueue(await create_pool(RedisSettings.from_dsn(settings.redis_url)))
-        limiter = RedisRateLimiter(
-            redis, limit=settings.login_attempts, window_seconds=settings.login_window_seconds
-        )
+        limiter = RateLimiter.on_redis(redis, Rules.from_settings(settings))
     else:
         queue = InProcessQueue(JobContext(settings, session_factory, broker), TASKS)
         queue.start_schedule(SCHEDULE)
-        limiter = MemoryRateLimiter(
-            limit=settings.login_attempts, window_seconds=settings.login_window_seconds
-        )
+        limiter = RateLimiter.in_memory(Rules.from_settings(settings))
     keys = KeyRingCache(session_factory, settings.secret_key)
     return Runtime(settings, engine, session_factory, queue, limiter, keys, broker, redis)
 
@@ -143,6 +141,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes.append(Mount("/", WebApp(directory=settings.frontend_dir, html=True)))
     return Starlette(
         routes=routes,
-        middleware=[Middleware(RequestIdMiddleware, expose_sql_count=not settings.is_production)],
+        middleware=[
+            # Outermost: the client address every limit is keyed by, from trusted proxies only.
+            *(
+                [Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))]
+                if settings.trusted_proxies
+                else []
+            ),
+            Middleware(
+                SecurityHeadersMiddleware,
+                base_url=settings.base_url,
+                graphiql=not settings.is_production,
+            ),
+            Middleware(RequestIdMiddleware, expose_sql_count=not settings.is_production),
+        ],
         lifespan=lifespan,
     )

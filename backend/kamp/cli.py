@@ -20,7 +20,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
         create_app(settings),
         host=args.host,
         port=args.port,
-        proxy_headers=True,
+        # The app itself believes X-Forwarded-* from KAMP_TRUSTED_PROXIES only; uvicorn's
+        # own handling would trust any local peer.
+        proxy_headers=False,
         log_config=None,
         ws="websockets-sansio",
     )

@@ -21,7 +21,7 @@ class Runtime:
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     queue: JobQueue
-    login_limiter: RateLimiter
+    limiter: RateLimiter
     keys: KeyRingCache
     broker: Broker
     redis: Redis | None = None

@@ -50,6 +50,15 @@ class Settings:
     invitation_hours: int = 24 * 7
     login_attempts: int = 10
     login_window_seconds: int = 900
+    # Sign-in attempts from one address whatever the email (a password sprayed over many
+    # accounts), invitation acceptances per address in the same window, and requests to the
+    # OAuth token endpoint per address and minute.
+    login_address_attempts: int = 30
+    invitation_attempts: int = 10
+    token_requests_per_minute: int = 60
+    # Proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, e.g.
+    # "10.0.0.0/8"); empty: the peer of the socket is the client.
+    trusted_proxies: tuple[str, ...] = ()
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
@@ -77,6 +86,12 @@ class Settings:
             invitation_hours=_env_int("INVITATION_HOURS", 24 * 7),
             login_attempts=_env_int("LOGIN_ATTEMPTS", 10),
             login_window_seconds=_env_int("LOGIN_WINDOW_SECONDS", 900),
+            login_address_attempts=_env_int("LOGIN_ADDRESS_ATTEMPTS", 30),
+            invitation_attempts=_env_int("INVITATION_ATTEMPTS", 10),
+            token_requests_per_minute=_env_int("TOKEN_REQUESTS_PER_MINUTE", 60),
+            trusted_proxies=tuple(
+                part.strip() for part in _env("TRUSTED_PROXIES", "").split(",") if part.strip()
+            ),
             max_query_depth=_env_int("MAX_QUERY_DEPTH", 12),
             max_aliases=_env_int("MAX_ALIASES", 30),
             max_tokens=_env_int("MAX_TOKENS", 2000),
@@ -106,6 +121,11 @@ class Settings:
             ("DUE_SOON_DAYS", self.due_soon_days, 0, 60),
             ("ESCALATION_DELAY_DAYS", self.escalation_delay_days, 0, 90),
             ("DIGEST_HOUR", self.digest_hour, 0, 23),
+            ("LOGIN_ATTEMPTS", self.login_attempts, 1, 10_000),
+            ("LOGIN_WINDOW_SECONDS", self.login_window_seconds, 1, 24 * 3600),
+            ("LOGIN_ADDRESS_ATTEMPTS", self.login_address_attempts, 1, 100_000),
+            ("INVITATION_ATTEMPTS", self.invitation_attempts, 1, 10_000),
+            ("TOKEN_REQUESTS_PER_MINUTE", self.token_requests_per_minute, 1, 100_000),
         ):
             if not low <= value <= high:
                 raise SettingsError(f"KAMP_{name} must be between {low} and {high}, got {value}")

@@ -124,6 +124,25 @@ async def test_forged_and_misused_tokens_are_refused(forge, client, runtime):
         assert result["data"] is None or result["data"]["viewer"] is None, name
 
 
+async def test_tokens_claiming_a_longer_life_than_kamp_gives_are_refused(forge, client):
+    """Well signed, but not made by the token endpoint: no token outlives the lifetime kamp
+    issues (plus a little skew), nor was issued in the future."""
+    now = int(clock.timestamp())
+    cases = {
+        "ten-year exp": forge({"exp": now + 10 * 365 * 24 * 3600}),
+        "an hour": forge({"exp": now + 3600}),
+        "iat in the future": forge({"iat": now + 3600, "exp": now + 3900}),
+    }
+    for name, token in cases.items():
+        result = await bearer_gql(client, token, "{ viewer { side } }")
+        assert error_codes(result) == ["UNAUTHENTICATED"], name
+    # The control: a token with exactly kamp's lifetime, issued a moment ago, is good.
+    good = forge({"iat": now - 10, "exp": now + 290})
+    assert await bearer_gql(client, good, "{ viewer { side } }") == {
+        "data": {"viewer": {"side": "SUPPLIER"}}
+    }
+
+
 async def test_a_real_id_token_is_not_an_access_token(world, clients, runtime, client):
     app = await make_client(runtime, world.admin)
     browser = await clients.as_user(world.a.email(Role.KAM))

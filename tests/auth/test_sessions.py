@@ -11,7 +11,8 @@ from redis.asyncio import Redis
 
 from kamp.accounts.models import Role
 from kamp.app import create_app
-from kamp.auth.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from kamp.auth.ratelimit import RateLimiter, Rules
+from kamp.settings import Settings
 from tests.conftest import REDIS_URL
 from tests.support import PASSWORD, gql, snapshot
 
@@ -73,17 +74,20 @@ async def test_sign_in_is_rate_limited(world, settings):
 @pytest.mark.parametrize("backend", ["memory", "redis"])
 async def test_rate_limiter_windows(backend):
     redis = Redis.from_url(REDIS_URL)
+    rules = Rules.from_settings(replace(Settings(), login_attempts=2))
     if backend == "redis":
         await redis.flushdb()
-        limiter = RedisRateLimiter(redis, limit=2, window_seconds=60)
+        limiter = RateLimiter.on_redis(redis, rules)
     else:
-        limiter = MemoryRateLimiter(limit=2, window_seconds=60)
+        limiter = RateLimiter.in_memory(rules)
+    rule = rules.login_email
     try:
-        assert [await limiter.hit("k") for _ in range(3)][:2] == [0, 0]
-        assert await limiter.hit("k") > 0
-        assert await limiter.hit("other") == 0
-        await limiter.reset("k")
-        assert await limiter.hit("k") == 0
+        assert [await limiter.hit(rule, "k") for _ in range(3)][:2] == [0, 0]
+        assert 0 < await limiter.hit(rule, "k") <= rule.seconds
+        assert await limiter.hit(rule, "other") == 0
+        assert await limiter.hit(rules.login_address, "k") == 0  # each rule counts apart
+        await limiter.reset(rule, "k")
+        assert await limiter.hit(rule, "k") == 0
     finally:
         await redis.aclose()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, async_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -104,21 +104,40 @@ async def browser() -> AsyncIterator[Browser]:
         await browser.close()
 
 
+# Each page reports what its Content-Security-Policy blocked; Chromium also logs it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
 class People:
-    """One browser context (cookies, tabs) per person."""
+    """One browser context (cookies, tabs) per person. Every page runs under the portal's
+    Content-Security-Policy, and any violation fails the test: the web app must work under
+    it."""
 
     def __init__(self, browser: Browser, portal: Portal) -> None:
         self.browser = browser
         self.portal = portal
         self.contexts: list[BrowserContext] = []
+        self.csp_violations: list[str] = []
 
     async def page(self, *, width: int = 1280, height: int = 900) -> Page:
         context = await self.browser.new_context(
             base_url=self.portal.url, viewport={"width": width, "height": height}
         )
         context.set_default_timeout(10_000)
+        await context.add_init_script(REPORT_CSP_VIOLATIONS)
         self.contexts.append(context)
-        return await context.new_page()
+        page = await context.new_page()
+        page.on("console", self._console)
+        return page
+
+    def _console(self, message: ConsoleMessage) -> None:
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            self.csp_violations.append(f"{message.page.url if message.page else ''}: {text}")
 
     async def signed_in(self, email: str, password: str = PASSWORD, **size: int) -> Page:
         page = await self.page(**size)
@@ -136,6 +155,7 @@ async def people(browser: Browser, portal: Portal) -> AsyncIterator[People]:
     yield crowd
     for context in crowd.contexts:
         await context.close()
+    assert not crowd.csp_violations, "\n".join(crowd.csp_violations)
 
 
 async def shot(page: Page, name: str) -> None:

@@ -56,14 +56,12 @@ async def invite_member(
     key_account = await session.get(KeyAccount, workspace.key_account_id) if workspace else None
     if workspace is None or key_account is None:
         raise NotFound()
+    # Whether the address has an account elsewhere (another organization, another side) is
+    # not the inviter's to learn: such an invitation is sent like any other, and accepting it
+    # is refused (accept_invitation checks the side). Only members of this very workspace,
+    # whom the inviter sees anyway, are turned away here.
     existing = await session.scalar(select(User).where(User.email == email))
     if existing is not None:
-        if existing.organization_id != _organization_for(key_account, role):
-            raise UserError(
-                "email",
-                f"This person cannot join with a {role.side.lower()} role.",
-                ErrorCode.INVALID,
-            )
         member = await session.scalar(
             select(Membership.id).where(
                 Membership.workspace_id == workspace_id, Membership.user_id == existing.id
@@ -212,6 +210,9 @@ async def accept_invitation(
         )
         session.add(user)
         await session.flush()
+    elif not user.is_active:
+        # A deactivated account gains nothing, and hears what any dead link would answer.
+        raise UserError("token", "This invitation link is not valid.", ErrorCode.NOT_FOUND)
     elif not verify_password(user.password_hash, password):
         raise UserError("password", "Enter the password of your kamp account.", ErrorCode.INVALID)
     elif user.organization_id != organization_id:

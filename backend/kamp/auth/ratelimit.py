@@ -1,57 +1,83 @@
-"""Fixed-window attempt counters for sign-in: in memory for one process, in Redis when
-several processes share the load (so the limit holds across all of them)."""
+"""Attempt limits for sign-in, invitation acceptance and the OAuth token endpoint, on the
+`limits` library's moving window: in memory for one process (embedded), in Redis when several
+processes share the load (so a limit holds across all of them).
+
+The address a limit is keyed by is the socket's peer as the ASGI server reports it; only
+proxies named in KAMP_TRUSTED_PROXIES may replace it with X-Forwarded-For (see app.py)."""
 
 from __future__ import annotations
 
-import time
-from typing import Protocol
+import math
+from dataclasses import dataclass
 
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
 
+from kamp import clock
+from kamp.settings import Settings
 
-class RateLimiter(Protocol):
-    async def hit(self, key: str) -> int:
+
+@dataclass(frozen=True)
+class Rule:
+    """`amount` attempts per `seconds`, counted apart for each `name` and key."""
+
+    name: str
+    amount: int
+    seconds: int
+
+    @property
+    def item(self) -> RateLimitItem:
+        return RateLimitItemPerSecond(self.amount, self.seconds, namespace=f"kamp:{self.name}")
+
+
+@dataclass(frozen=True)
+class Rules:
+    login_email: Rule
+    login_address: Rule
+    invitation: Rule
+    token: Rule
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Rules:
+        window = settings.login_window_seconds
+        return cls(
+            login_email=Rule("login-email", settings.login_attempts, window),
+            login_address=Rule("login-address", settings.login_address_attempts, window),
+            invitation=Rule("invitation", settings.invitation_attempts, window),
+            token=Rule("token", settings.token_requests_per_minute, 60),
+        )
+
+
+class RateLimiter:
+    def __init__(self, storage: Storage, rules: Rules) -> None:
+        self.storage = storage
+        self.rules = rules
+        self._strategy = MovingWindowRateLimiter(storage)
+
+    @classmethod
+    def in_memory(cls, rules: Rules) -> RateLimiter:
+        return cls(MemoryStorage(), rules)
+
+    @classmethod
+    def on_redis(cls, redis: Redis, rules: Rules) -> RateLimiter:
+        """Shares the app's connection pool (and so its database)."""
+        storage = RedisStorage(
+            "async+redis://",
+            implementation="redispy",
+            # limits types its options as scalars; redis-py takes the pool as one.
+            connection_pool=redis.connection_pool,  # type: ignore[arg-type]
+            key_prefix="kamp:ratelimit",
+        )
+        return cls(storage, rules)
+
+    async def hit(self, rule: Rule, *key: str) -> int:
         """Count one attempt; returns seconds to wait if over the limit, else 0."""
-        ...
+        if await self._strategy.hit(rule.item, *key):
+            return 0
+        stats = await self._strategy.get_window_stats(rule.item, *key)
+        return max(1, math.ceil(stats.reset_time - clock.timestamp()))
 
-    async def reset(self, key: str) -> None: ...
-
-
-class MemoryRateLimiter:
-    def __init__(self, *, limit: int, window_seconds: int) -> None:
-        self.limit = limit
-        self.window = window_seconds
-        self._windows: dict[str, tuple[float, int]] = {}
-
-    async def hit(self, key: str) -> int:
-        now = time.monotonic()
-        started, count = self._windows.get(key, (now, 0))
-        if now - started >= self.window:
-            started, count = now, 0
-        count += 1
-        self._windows[key] = (started, count)
-        if len(self._windows) > 100_000:  # bound memory under a spray of distinct keys
-            self._windows = {k: v for k, v in self._windows.items() if now - v[0] < self.window}
-        return max(1, int(self.window - (now - started))) if count > self.limit else 0
-
-    async def reset(self, key: str) -> None:
-        self._windows.pop(key, None)
-
-
-class RedisRateLimiter:
-    def __init__(self, redis: Redis, *, limit: int, window_seconds: int) -> None:
-        self.redis = redis
-        self.limit = limit
-        self.window = window_seconds
-
-    async def hit(self, key: str) -> int:
-        name = f"kamp:ratelimit:{key}"
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(name)
-            pipe.expire(name, self.window, nx=True)
-            pipe.ttl(name)
-            count, _, ttl = await pipe.execute()
-        return max(1, int(ttl)) if int(count) > self.limit else 0
-
-    async def reset(self, key: str) -> None:
-        await self.redis.delete(f"kamp:ratelimit:{key}")
+    async def reset(self, rule: Rule, *key: str) -> None:
+        await self._strategy.clear(rule.item, *key)

@@ -43,6 +43,17 @@ async def _json_body(request: Request) -> dict[str, Any] | JSONResponse:
     return body
 
 
+def client_address(request: Request) -> str:
+    """The peer's address: the socket's, or a trusted proxy's X-Forwarded-For (see app.py)."""
+    return request.client.host if request.client else "unknown"
+
+
+def rate_limited(message: str, wait: int) -> JSONResponse:
+    response = _error(429, message, "RATE_LIMITED")
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def _text(body: dict[str, Any], key: str) -> str:
     value = body.get(key, "")
     return value if isinstance(value, str) else ""
@@ -68,12 +79,17 @@ async def login(request: Request) -> Response:
     email, password = _text(body, "email"), _text(body, "password")
     if not email or not password:
         return _error(400, "Enter your email and password.", "REQUIRED")
-    client = request.client.host if request.client else "unknown"
-    limit_key = f"login:{client}:{service.normalize_email(email)}"
-    if wait := await runtime.login_limiter.hit(limit_key):
-        response = _error(429, "Too many sign-in attempts. Try again later.", "RATE_LIMITED")
-        response.headers["Retry-After"] = str(wait)
-        return response
+    address = client_address(request)
+    rules = runtime.limiter.rules
+    email_key = (address, service.normalize_email(email))
+    # Both are counted on every attempt: one password sprayed over many accounts meets the
+    # address's limit, many passwords against one account the (address, email) one.
+    waits = [
+        await runtime.limiter.hit(rules.login_address, address),
+        await runtime.limiter.hit(rules.login_email, *email_key),
+    ]
+    if wait := max(waits):
+        return rate_limited("Too many sign-in attempts. Try again later.", wait)
     async with transaction(runtime.session_factory) as session:
         token = await service.sign_in(
             session,
@@ -84,7 +100,7 @@ async def login(request: Request) -> Response:
         )
     if token is None:
         return _error(401, "The email or password is not right.", "INVALID_CREDENTIALS")
-    await runtime.login_limiter.reset(limit_key)
+    await runtime.limiter.reset(rules.login_email, *email_key)
     response = JSONResponse({"ok": True})
     set_session_cookie(response, runtime, token)
     return response
@@ -128,6 +144,9 @@ async def invitation_accept(request: Request) -> Response:
     body = await _json_body(request)
     if isinstance(body, JSONResponse):
         return body
+    # An existing account proves its password here: as guessable as the sign-in form.
+    if wait := await runtime.limiter.hit(runtime.limiter.rules.invitation, client_address(request)):
+        return rate_limited("Too many attempts. Try again later.", wait)
     try:
         async with transaction(runtime.session_factory) as session:
             user = await invitations.accept_invitation(

@@ -1,10 +1,11 @@
 """Bearer access tokens on the API: strict verification, then the Principal they stand for.
 
 Only RS256 with a `kid` from kamp's own key set is accepted; `typ` must be `at+jwt` (so an
-ID token, typ JWT and audience the client, is never an access token); `iss`, `aud`, `exp`
-and `nbf` are checked; headers that name outside keys (`jwk`, `jku`, `x5u`, `x5c`) are refused
-outright. A revoked token (or token family) is refused on its next use: every request checks
-the revocation table."""
+ID token, typ JWT and audience the client, is never an access token); `iss`, `aud`, `exp`,
+`iat` and `nbf` are checked, and no token may claim a longer life than kamp gives one;
+headers that name outside keys (`jwk`, `jku`, `x5u`, `x5c`) are refused outright. A revoked
+token (or token family) is refused on its next use: every request checks the revocation
+table."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ from kamp.errors import Unauthenticated
 log = logging.getLogger("kamp.auth")
 
 LEEWAY_SECONDS = 30
+# The lifetime of every access token kamp issues; a token that claims a longer one (however
+# well signed) was not made by the token endpoint and is refused.
+ACCESS_TOKEN_SECONDS = 300
 FORBIDDEN_HEADERS = {"jwk", "jku", "x5u", "x5c", "crit"}
 
 
@@ -80,8 +84,12 @@ def verify_access_token(
     for name in ("exp", "iat"):
         if not isinstance(claims.get(name), int | float):
             raise ValueError(f"missing {name}")
+    if claims["exp"] - claims["iat"] > ACCESS_TOKEN_SECONDS + LEEWAY_SECONDS:
+        raise ValueError("lifetime too long")
     now = clock.timestamp()
     if check_time:
+        if claims["iat"] > now + LEEWAY_SECONDS:
+            raise ValueError("issued in the future")
         if claims["exp"] <= now - LEEWAY_SECONDS:
             raise ValueError("expired")
         nbf = claims.get("nbf", claims["iat"])

@@ -23,6 +23,7 @@ from kamp.auth.oauth.adapters import KampRequest, KampUser
 from kamp.auth.oauth.keys import ALGORITHM
 from kamp.auth.oauth.scopes import CATALOGUE, parse_scope
 from kamp.auth.oauth.server import KampAuthorizationServer
+from kamp.auth.routes import client_address
 from kamp.auth.service import user_for_session
 from kamp.db import transaction
 from kamp.runtime import Runtime
@@ -63,7 +64,7 @@ async def _kamp_request(request: Request) -> KampRequest:
         headers=request.headers,
         args=list(request.query_params.multi_items()),
         form=form,
-        ip=request.client.host if request.client else "",
+        ip=client_address(request),
     )
 
 
@@ -93,6 +94,13 @@ def _json_outcome(outcome: Outcome) -> Response:
 
 
 async def token(request: Request) -> Response:
+    limiter = _runtime(request).limiter
+    if wait := await limiter.hit(limiter.rules.token, client_address(request)):
+        return JSONResponse(
+            {"error": "slow_down", "error_description": "Too many token requests."},
+            status_code=429,
+            headers={"retry-after": str(wait), "cache-control": "no-store"},
+        )
     kamp_request = await _kamp_request(request)
     return _json_outcome(await _run(request, lambda s: s.create_token_response(kamp_request)))
 

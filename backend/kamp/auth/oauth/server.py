@@ -32,7 +32,12 @@ from kamp.auth.oauth.adapters import (
     KampUser,
     RefreshToken,
 )
-from kamp.auth.oauth.bearer import resource_audience, revoked_clause, verify_access_token
+from kamp.auth.oauth.bearer import (
+    ACCESS_TOKEN_SECONDS,
+    resource_audience,
+    revoked_clause,
+    verify_access_token,
+)
 from kamp.auth.oauth.keys import ALGORITHM, KeyRing
 from kamp.auth.oauth.models import (
     OAuthAuthorizationCode,
@@ -44,7 +49,6 @@ from kamp.auth.oauth.models import (
 from kamp.auth.oauth.scopes import CATALOGUE, parse_scope
 from kamp.auth.tokens import new_token, token_hash
 
-ACCESS_TOKEN_SECONDS = 300
 ID_TOKEN_SECONDS = 300
 REFRESH_TOKEN_DAYS = 30
 CODE_SECONDS = 120
