@@ -181,6 +181,11 @@ def can(principal: Principal, workspace_id: uuid.UUID, permission: Permission) -
     return permission in workspace_permissions(principal, workspace_id)
 
 
+def workspaces_with(principal: Principal, permission: Permission) -> list[uuid.UUID]:
+    """The principal's workspaces where it holds the permission (its scopes allowing)."""
+    return [w for w in principal.workspace_ids if can(principal, w, permission)]
+
+
 def require(principal: Principal, workspace_id: uuid.UUID, permission: Permission) -> None:
     """Outsiders learn nothing (NotFound); members without the permission get Forbidden."""
     if principal.role_in(workspace_id) is None:
