@@ -26,7 +26,14 @@ from kamp.accounts.models import (
     User,
     Workspace,
 )
-from kamp.auth.policy import Permission, can, org_permissions, require, require_org
+from kamp.auth.policy import (
+    Permission,
+    can,
+    org_permissions,
+    require,
+    require_org,
+    workspaces_with,
+)
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
@@ -36,10 +43,15 @@ from kamp.text import clean_text
 # --- visibility filters -------------------------------------------------------------------
 
 
+def _readable(principal: Principal) -> list[uuid.UUID]:
+    """Workspaces the principal reads: a token needs a scope that reads workspaces."""
+    return workspaces_with(principal, Permission.WORKSPACE_READ)
+
+
 def _visible_key_accounts(principal: Principal) -> Select[KeyAccount]:
     stmt = select(KeyAccount)
     member_of = KeyAccount.id.in_(
-        select(Workspace.key_account_id).where(Workspace.id.in_(principal.workspace_ids))
+        select(Workspace.key_account_id).where(Workspace.id.in_(_readable(principal)))
     )
     if Permission.ACCOUNT_MANAGE in org_permissions(principal):
         # A supplier admin oversees every key account of the supplier.
@@ -49,7 +61,7 @@ def _visible_key_accounts(principal: Principal) -> Select[KeyAccount]:
 
 def _visible_users(principal: Principal) -> Any:
     """Colleagues of the same organization and anyone sharing a workspace with the principal."""
-    shared = select(Membership.user_id).where(Membership.workspace_id.in_(principal.workspace_ids))
+    shared = select(Membership.user_id).where(Membership.workspace_id.in_(_readable(principal)))
     return or_(User.organization_id == principal.organization_id, User.id.in_(shared))
 
 
@@ -85,7 +97,8 @@ async def list_key_accounts(
 async def get_workspaces(
     session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Workspace]:
-    visible = [i for i in ids if i in principal.workspace_ids]
+    readable = _readable(principal)
+    visible = [i for i in ids if i in readable]
     if not visible:
         return {}
     rows = await session.scalars(select(Workspace).where(Workspace.id.in_(visible)))
@@ -98,7 +111,7 @@ async def get_workspaces_by_key_account(
     rows = await session.scalars(
         select(Workspace).where(
             Workspace.key_account_id.in_(key_account_ids),
-            Workspace.id.in_(principal.workspace_ids),
+            Workspace.id.in_(_readable(principal)),
         )
     )
     return {row.key_account_id: row for row in rows}
@@ -107,7 +120,7 @@ async def get_workspaces_by_key_account(
 async def list_workspaces(
     session: AsyncSession, *, principal: Principal, page: PageArgs
 ) -> Page[Workspace]:
-    stmt = select(Workspace).where(Workspace.id.in_(principal.workspace_ids))
+    stmt = select(Workspace).where(Workspace.id.in_(_readable(principal)))
     return await keyset_page(session, stmt, Workspace, page)
 
 

@@ -4,6 +4,7 @@ permission set means deny."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from enum import StrEnum
 
 from kamp.accounts.models import Role, Side
@@ -46,6 +47,9 @@ class Permission(StrEnum):
     # Organization-level: integrator clients, the organization's own identity provider, and
     # the supplier's key account selection criteria and tiers.
     CLIENTS_MANAGE = "clients:manage"
+    # One's own notices about a workspace: reading them, marking them read.
+    NOTIFICATIONS_READ = "notifications:read"
+    NOTIFICATIONS_WRITE = "notifications:write"
     IDENTITY_MANAGE = "identity:manage"
     SELECTION_MANAGE = "selection:manage"
 
@@ -62,6 +66,8 @@ _READ = frozenset(
         P.FORECASTS_READ,
         P.MEETINGS_READ,
         P.ACTIONS_READ,
+        P.NOTIFICATIONS_READ,
+        P.NOTIFICATIONS_WRITE,
     }
 )
 _SUPPLIER_READ = _READ | {P.ACCOUNT_INTERNAL_READ, P.PLAN_COMMENT, P.ACTIONS_COMMENT}
@@ -124,6 +130,10 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "meetings:write": frozenset({P.MEETINGS_EDIT, P.MEETINGS_RUN, P.VISIBILITY_MANAGE}),
     "actions:read": frozenset({P.WORKSPACE_READ, P.ACTIONS_READ, P.ACCOUNT_INTERNAL_READ}),
     "actions:write": frozenset({P.ACTIONS_EDIT, P.ACTIONS_COMMENT, P.VISIBILITY_MANAGE}),
+    "notifications:read": frozenset({P.NOTIFICATIONS_READ}),
+    "notifications:write": frozenset({P.NOTIFICATIONS_WRITE}),
+    # Registering, rotating and revoking integrator clients, never wider than the token itself.
+    "clients:manage": frozenset({P.CLIENTS_MANAGE}),
 }
 
 # Organization-level abilities of organization admins, by side.
@@ -135,13 +145,18 @@ ORG_ADMIN_PERMISSIONS: dict[Side, frozenset[Permission]] = {
 }
 
 
+def scope_permissions(scopes: Iterable[str]) -> frozenset[Permission]:
+    """Every permission these scopes can grant (identity scopes grant none)."""
+    allowed: set[Permission] = set()
+    for scope in scopes:
+        allowed |= SCOPE_PERMISSIONS.get(scope, frozenset())
+    return frozenset(allowed)
+
+
 def _narrow(principal: Principal, granted: frozenset[Permission]) -> frozenset[Permission]:
     if principal.scopes is None:
         return granted
-    allowed: set[Permission] = set()
-    for scope in principal.scopes:
-        allowed |= SCOPE_PERMISSIONS.get(scope, frozenset())
-    return granted & allowed
+    return granted & scope_permissions(principal.scopes)
 
 
 def scopes_allow(principal: Principal, permission: Permission) -> bool:
@@ -164,6 +179,11 @@ def workspace_permissions(principal: Principal, workspace_id: uuid.UUID) -> froz
 
 def can(principal: Principal, workspace_id: uuid.UUID, permission: Permission) -> bool:
     return permission in workspace_permissions(principal, workspace_id)
+
+
+def workspaces_with(principal: Principal, permission: Permission) -> list[uuid.UUID]:
+    """The principal's workspaces where it holds the permission (its scopes allowing)."""
+    return [w for w in principal.workspace_ids if can(principal, w, permission)]
 
 
 def require(principal: Principal, workspace_id: uuid.UUID, permission: Permission) -> None:

@@ -20,6 +20,9 @@ class Principal:
     workspace_roles: Mapping[uuid.UUID, Role] = field(default_factory=dict)
     # None means "not narrowed": a first-party browser session. A token carries its scopes.
     scopes: frozenset[str] | None = None
+    # The key accounts an OAuth client is limited to; None means not limited. workspace_roles
+    # is already narrowed to them; this says what a new credential may be limited to.
+    key_account_limit: frozenset[uuid.UUID] | None = None
 
     @property
     def workspace_ids(self) -> frozenset[uuid.UUID]:

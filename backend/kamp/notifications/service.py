@@ -1,5 +1,7 @@
 """Notifying users: an in-app notice, its email (in the same transaction) and a live event on
-the recipient's own channel. Reading and marking one's own notices."""
+the recipient's own channel. Reading and marking one's own notices: those of the workspaces
+where the principal holds the permission, so a token needs `notifications:read` (or
+`notifications:write` to mark) and an app limited to some key accounts reaches only theirs."""
 
 from __future__ import annotations
 
@@ -7,12 +9,13 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
 from kamp.accounts.models import User
+from kamp.auth.policy import Permission, scopes_allow, workspace_permissions
 from kamp.auth.principal import Principal
 from kamp.coediting import events
 from kamp.errors import ErrorCode, Forbidden, UserError
@@ -110,10 +113,22 @@ def inbox_of(principal: Principal) -> uuid.UUID:
     return principal.user_id
 
 
+def _permitted(principal: Principal, permission: Permission) -> ColumnElement[bool]:
+    """The principal's own notices of the workspaces where it holds the permission; a notice
+    of no workspace only for a principal not limited to some key accounts."""
+    workspaces = [
+        w for w in principal.workspace_ids if permission in workspace_permissions(principal, w)
+    ]
+    where = [Notification.workspace_id.in_(workspaces)]
+    if principal.key_account_limit is None and scopes_allow(principal, permission):
+        where.append(Notification.workspace_id.is_(None))
+    return and_(Notification.user_id == inbox_of(principal), or_(*where))
+
+
 async def list_notifications(
     session: AsyncSession, *, principal: Principal, page: PageArgs, unread_only: bool = False
 ) -> Page[Notification]:
-    stmt = select(Notification).where(Notification.user_id == inbox_of(principal))
+    stmt = select(Notification).where(_permitted(principal, Permission.NOTIFICATIONS_READ))
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     return await keyset_page(session, stmt, Notification, page, newest_first=True)
@@ -123,7 +138,10 @@ async def unread_count(session: AsyncSession, *, principal: Principal) -> int:
     count = await session.scalar(
         select(func.count())
         .select_from(Notification)
-        .where(Notification.user_id == inbox_of(principal), Notification.read_at.is_(None))
+        .where(
+            _permitted(principal, Permission.NOTIFICATIONS_READ),
+            Notification.read_at.is_(None),
+        )
     )
     return int(count or 0)
 
@@ -132,12 +150,19 @@ async def get_notifications(
     session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Notification]:
     """Only one's own: another user's notice is as missing as one that does not exist."""
+    return await _find(session, principal, ids, Permission.NOTIFICATIONS_READ)
+
+
+async def _find(
+    session: AsyncSession,
+    principal: Principal,
+    ids: Sequence[uuid.UUID],
+    permission: Permission,
+) -> dict[uuid.UUID, Notification]:
     if principal.user_id is None:
         return {}
     rows = await session.scalars(
-        select(Notification).where(
-            Notification.id.in_(ids), Notification.user_id == principal.user_id
-        )
+        select(Notification).where(Notification.id.in_(ids), _permitted(principal, permission))
     )
     return {row.id: row for row in rows}
 
@@ -150,14 +175,16 @@ async def mark_read(
     read: bool = True,
 ) -> list[Notification]:
     """Mark the given notices (all unread ones when `ids` is None) read or unread."""
-    user_id = inbox_of(principal)
+    inbox_of(principal)
+    if not scopes_allow(principal, Permission.NOTIFICATIONS_WRITE):
+        raise Forbidden("Marking notifications needs the notifications:write scope.")
     if ids is not None and len(ids) > MAX_MARK:
         raise UserError("ids", f"Mark at most {MAX_MARK} at once.", ErrorCode.INVALID)
-    stmt = update(Notification).where(Notification.user_id == user_id)
+    stmt = update(Notification).where(_permitted(principal, Permission.NOTIFICATIONS_WRITE))
     if ids is None:
         stmt = stmt.where(Notification.read_at.is_(None))
     else:
-        found = await get_notifications(session, principal=principal, ids=ids)
+        found = await _find(session, principal, ids, Permission.NOTIFICATIONS_WRITE)
         if len(found) != len(set(ids)):
             raise UserError("ids", "No such notification.", ErrorCode.NOT_FOUND)
         stmt = stmt.where(Notification.id.in_(ids))

@@ -170,6 +170,7 @@ async def principal_for_claims(
         is_org_admin=principal.is_org_admin,
         workspace_roles=roles,
         scopes=scopes,
+        key_account_limit=frozenset(limit) if limit else None,
     )
 
 
@@ -196,4 +197,5 @@ async def _machine_principal(
         client_id=client.id,
         workspace_roles=dict.fromkeys(workspaces, role),
         scopes=scopes,
+        key_account_limit=frozenset(limit) if limit else None,
     )

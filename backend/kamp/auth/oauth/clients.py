@@ -1,7 +1,13 @@
 """Managing integrator clients: register, rotate the secret, revoke, see recent use.
 
 A supplier admin manages every client of the supplier; a KAM may register clients limited
-to key accounts they are the KAM of, and manages the clients they registered."""
+to key accounts they are the KAM of, and manages the clients they registered.
+
+A credential is never created wider than the principal that asks: a token manages clients
+only with the `clients:manage` scope (a browser session needs none); the new client's scopes
+are among the token's, a machine client's role reaches no more than the asker may in each of
+its key accounts, and its key accounts lie within the token's key-account limit. A token
+limited to some key accounts sees and manages only clients limited to those."""
 
 from __future__ import annotations
 
@@ -11,15 +17,22 @@ from collections.abc import Sequence
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, false, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
-from kamp.accounts.models import KeyAccount, Role, Side
+from kamp.accounts.models import KeyAccount, Role, Side, Workspace
 from kamp.auth.oauth.adapters import hash_client_secret
 from kamp.auth.oauth.models import OAuthClient, OAuthClientUse, OAuthRefreshToken
 from kamp.auth.oauth.scopes import IDENTITY_SCOPES, parse_scope, unknown_scopes
-from kamp.auth.policy import Permission, org_permissions
+from kamp.auth.policy import (
+    ROLE_PERMISSIONS,
+    Permission,
+    org_permissions,
+    scope_permissions,
+    scopes_allow,
+    workspace_permissions,
+)
 from kamp.auth.principal import Principal
 from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
 from kamp.pagination import Page, PageArgs, keyset_page
@@ -34,11 +47,39 @@ def _is_admin(principal: Principal) -> bool:
     return Permission.CLIENTS_MANAGE in org_permissions(principal)
 
 
-def _visible(principal: Principal) -> Select[OAuthClient]:
+def _may_manage(principal: Principal) -> bool:
+    """A browser session may; a token only with the `clients:manage` scope."""
+    return principal.user_id is not None and scopes_allow(principal, Permission.CLIENTS_MANAGE)
+
+
+def _within_limit(principal: Principal, client: OAuthClient) -> bool:
+    limit = principal.key_account_limit
+    if limit is None:
+        return True
+    accounts = {uuid.UUID(k) for k in client.key_account_ids}
+    # An unlimited client (no key accounts) is wider than any limited principal.
+    return bool(accounts) and accounts <= limit
+
+
+async def _visible(session: AsyncSession, principal: Principal) -> Select[OAuthClient]:
     stmt = select(OAuthClient).where(OAuthClient.organization_id == principal.organization_id)
-    if _is_admin(principal):
-        return stmt
-    return stmt.where(OAuthClient.created_by_id == principal.user_id)
+    if not _may_manage(principal):
+        return stmt.where(false())
+    if not _is_admin(principal):
+        stmt = stmt.where(OAuthClient.created_by_id == principal.user_id)
+    if principal.key_account_limit is not None:
+        # Key accounts are a JSON list: an organization has few clients, so filter here.
+        ids = [row.id for row in await session.scalars(stmt) if _within_limit(principal, row)]
+        stmt = select(OAuthClient).where(OAuthClient.id.in_(ids))
+    return stmt
+
+
+def _not_wider(principal: Principal, scopes: Sequence[str]) -> None:
+    """A token hands on none of the scopes it does not hold itself."""
+    if principal.scopes is None:
+        return
+    if wider := sorted(set(scopes) - principal.scopes):
+        raise Forbidden(f"This token cannot grant scopes it does not have: {', '.join(wider)}.")
 
 
 def _check_redirect_uri(uri: str) -> None:
@@ -70,6 +111,27 @@ async def _key_accounts(
     return [a.id for a in accounts]
 
 
+async def _check_machine_reach(
+    session: AsyncSession,
+    principal: Principal,
+    role: Role,
+    scopes: Sequence[str],
+    key_account_ids: Sequence[uuid.UUID],
+) -> None:
+    """A machine client acts with its role in its key accounts: what that role may do under
+    its scopes must be what the asker may do there itself (an admin's authority is the
+    organization's, still narrowed by the token's scopes)."""
+    if _is_admin(principal):
+        return
+    reach = ROLE_PERMISSIONS[role] & scope_permissions(scopes)
+    workspaces = await session.scalars(
+        select(Workspace.id).where(Workspace.key_account_id.in_(key_account_ids))
+    )
+    for workspace_id in workspaces:
+        if not reach <= workspace_permissions(principal, workspace_id):
+            raise Forbidden("The client would be allowed more than you are.")
+
+
 def _new_client_id() -> str:
     return "kamp_" + secrets.token_urlsafe(18)
 
@@ -87,10 +149,13 @@ async def register_client(
     key_account_ids: Sequence[uuid.UUID] = (),
 ) -> tuple[OAuthClient, str | None]:
     """Returns the client and its secret, which is shown this once and stored only hashed."""
-    if principal.side != Side.SUPPLIER or principal.user_id is None:
+    if principal.side != Side.SUPPLIER or not _may_manage(principal):
         raise Forbidden()
     if not _is_admin(principal) and not key_account_ids:
         raise Forbidden("Only a supplier admin registers clients for every key account.")
+    limit = principal.key_account_limit
+    if limit is not None and not (key_account_ids and set(key_account_ids) <= limit):
+        raise Forbidden("A client stays within the key accounts this token is limited to.")
     name = name.strip()
     if not name or len(name) > 200:
         raise UserError(
@@ -99,6 +164,7 @@ async def register_client(
     wanted = parse_scope(" ".join(scopes))
     if bad := unknown_scopes(wanted):
         raise UserError("scopes", f"Unknown scopes: {', '.join(bad)}.", ErrorCode.INVALID)
+    _not_wider(principal, wanted)
     if kind == ClientKind.MACHINE:
         if role is None or role.side != Side.SUPPLIER or role == Role.KAM:
             raise UserError(
@@ -128,6 +194,8 @@ async def register_client(
         if "offline_access" in wanted:
             grant_types.append("refresh_token")
     accounts = await _key_accounts(session, principal, key_account_ids)
+    if role is not None:
+        await _check_machine_reach(session, principal, role, wanted, accounts)
     secret = secrets.token_urlsafe(32) if confidential else None
     client = OAuthClient(
         client_id=_new_client_id(),
@@ -149,14 +217,15 @@ async def register_client(
 async def get_clients(
     session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, OAuthClient]:
-    rows = await session.scalars(_visible(principal).where(OAuthClient.id.in_(ids)))
+    stmt = await _visible(session, principal)
+    rows = await session.scalars(stmt.where(OAuthClient.id.in_(ids)))
     return {row.id: row for row in rows}
 
 
 async def list_clients(
     session: AsyncSession, *, principal: Principal, page: PageArgs
 ) -> Page[OAuthClient]:
-    return await keyset_page(session, _visible(principal), OAuthClient, page)
+    return await keyset_page(session, await _visible(session, principal), OAuthClient, page)
 
 
 async def _managed(
@@ -172,6 +241,8 @@ async def rotate_secret(
     session: AsyncSession, *, principal: Principal, client_pk: uuid.UUID
 ) -> tuple[OAuthClient, str]:
     client = await _managed(session, principal, client_pk)
+    # The new secret is the client's whole credential: only for a principal at least as wide.
+    _not_wider(principal, client.scopes)
     if client.secret_hash is None:
         raise UserError("id", "A public client has no secret.", ErrorCode.INVALID)
     if client.revoked_at is not None:

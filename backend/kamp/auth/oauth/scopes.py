@@ -19,6 +19,9 @@ PERMISSION_SCOPES: dict[str, str] = {
     "meetings:write": "Edit agendas and minutes; schedule and run meetings (as the role allows)",
     "actions:read": "Read action items and their comments",
     "actions:write": "Create, edit and comment on action items (as the role allows)",
+    "notifications:read": "Read your notifications",
+    "notifications:write": "Mark your notifications read or unread",
+    "clients:manage": "Register and manage integrator clients, never wider than this app",
 }
 
 CATALOGUE: dict[str, str] = {**PERMISSION_SCOPES, **IDENTITY_SCOPES}
