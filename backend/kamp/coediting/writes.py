@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Collection, Mapping
 from typing import Any, Final, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,7 +21,8 @@ from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, events
 from kamp.coediting.history import add_records
-from kamp.coediting.models import Versioned, Visibility
+from kamp.coediting.models import Versioned, Visibility, WorkspaceElement
+from kamp.db import Base
 from kamp.errors import Conflict
 
 R = TypeVar("R", bound=Versioned)
@@ -198,6 +200,20 @@ async def delete(
     workspace_id: uuid.UUID | None = None,
     action: str = "deleted",
 ) -> None:
+    """Delete a row with what goes with it, each traced on its own: its children (a measure of
+    a deleted objective, internal ones with internal history) go first; then every element
+    pointing at it forgets it in a new version (a contact's deleted location). Nothing goes
+    silently, however hidden from the one deleting."""
+    for child in await _children(session, row):
+        await delete(session, principal=principal, row=child)
+    for referrer, field in await _referrers(session, row):
+        await update(
+            session,
+            principal=principal,
+            row=referrer,
+            version=referrer.version,
+            values={field: CLEAR},
+        )
     trace(
         session,
         actor_id=principal.user_id,
@@ -208,3 +224,32 @@ async def delete(
     )
     await session.delete(row)
     await session.flush()
+
+
+def _elements() -> list[type[WorkspaceElement]]:
+    return [
+        mapper.class_
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, WorkspaceElement)
+    ]
+
+
+async def _children(session: AsyncSession, row: Any) -> list[Any]:
+    name = type(row).__name__
+    found: list[Any] = []
+    for model in _elements():
+        if model.parent is not None and model.parent[1] == name:
+            key = getattr(model, model.parent[0])
+            found += list(await session.scalars(select(model).where(key == row.id)))
+    return found
+
+
+async def _referrers(session: AsyncSession, row: Any) -> list[tuple[Any, str]]:
+    name = type(row).__name__
+    found: list[tuple[Any, str]] = []
+    for model in _elements():
+        for field, target in model.references.items():
+            if target == name:
+                rows = await session.scalars(select(model).where(getattr(model, field) == row.id))
+                found += [(referrer, field) for referrer in rows]
+    return found

@@ -193,6 +193,10 @@ async def update_contact(
         "influence": scale(influence, "influence"),
     }
     internal: set[str] = set()
+    if isinstance(reports_to_id, uuid.UUID) and reports_to_id == row.reports_to_id:
+        # Naming the current manager is checked too: one hidden from the caller answers as
+        # any unknown ID does, never as a silent success.
+        await _manager(session, principal, row.workspace_id, reports_to_id, row.id)
     if not isinstance(reports_to_id, Keep) and reports_to_id != row.reports_to_id:
         new = (
             await _manager(session, principal, row.workspace_id, reports_to_id, row.id)

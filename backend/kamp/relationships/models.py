@@ -35,7 +35,7 @@ class Contact(WorkspaceElement, Base):
     people); `stance` and `stance_visibility` keep the supplier's reading of them apart."""
 
     __tablename__ = "contacts"
-    references = {"reports_to_id": "Contact"}
+    references = {"reports_to_id": "Contact", "location_id": "Location"}
 
     name: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(200), default="")
