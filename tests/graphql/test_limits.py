@@ -125,6 +125,10 @@ def test_cost_counts_connections_by_page_size():
     query = "query($n: Int) { viewer { workspaces(first: $n) { edges { cursor } } } }"
     assert cost(query, {"n": 7}) == 2 + 7 * 2
     assert cost(query, {}) == 2 + default * 2
+    # `nodes` repeats its selection for every ID asked for.
+    nodes = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+    assert cost(nodes, {"ids": ["a", "b", "c"]}) == 1 + 3 * 1
+    assert cost('{ nodes(ids: ["a", "b"]) { id } }') == 1 + 2 * 1
     # A fragment spread twice costs twice, though it is measured once.
     twice = "{ viewer { ...W ...W } } fragment W on Viewer { workspaces(first: 3) { edges { cursor } } }"
     assert cost(twice) == 1 + 2 * (1 + 3 * 2)

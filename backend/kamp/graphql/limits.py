@@ -39,6 +39,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     NullValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -208,9 +209,10 @@ class _Walker:
 
     def page_size(self, node: FieldNode, definition: GraphQLField) -> int:
         """How many times a list field repeats its selection: a connection's (or a list's)
-        `first`, else its default page size; other fields once."""
+        `first`, else its default page size; a list of objects by `ids` (`nodes`), as many
+        as the IDs asked for; other fields once."""
         if "first" not in definition.args:
-            return 1
+            return self.id_count(node) if "ids" in definition.args else 1
         connection = _is_connection(definition)
         if not connection and not isinstance(get_nullable_type(definition.type), GraphQLList):
             return 1
@@ -238,6 +240,15 @@ class _Walker:
             )
             return 0
         return max(0, min(value, MAX_PAGE_SIZE))
+
+    def id_count(self, node: FieldNode) -> int:
+        argument = next((a for a in node.arguments or () if a.name.value == "ids"), None)
+        value: Any = argument.value if argument is not None else None
+        if isinstance(value, VariableNode):
+            value = self.variables.get(value.name.value)
+        if isinstance(value, ListValueNode):
+            value = value.values
+        return min(len(value), MAX_PAGE_SIZE) if isinstance(value, list | tuple) else 1
 
 
 def _field_definition(parent: Any, name: str) -> GraphQLField | None:
