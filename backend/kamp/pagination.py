@@ -1,8 +1,10 @@
 """Keyset pagination shared by every list: stable order (created_at, id), at most 100 a page;
 `keyset_pages` gives the same pages for many parents at once (nested lists).
 
-Arguments are checked by `PageArgs.parse` before any SQL runs, so an oversized page or a
-forged cursor costs nothing."""
+A GraphQL request's `first` (a literal or a variable) is checked against MAX_PAGE_SIZE by the
+query limits (kamp/graphql/limits.py) before execution starts, so an oversized page runs no SQL
+at all, not even the principal's lookup; `PageArgs.parse` checks it again, and checks the
+cursor, before the service's queries, so a forged cursor costs nothing either."""
 
 from __future__ import annotations
 

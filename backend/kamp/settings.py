@@ -62,6 +62,15 @@ class Settings:
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    # The cost of a query: every field costs 1 and a connection multiplies what it selects by
+    # its page size (`first`, or the default page size); above the budget it is refused.
+    max_query_cost: int = 50_000
+    # Requests: the HTTP body, how deep its JSON may nest, names in the document and the
+    # operation name, and string literals in the document.
+    max_body_bytes: int = 256 * 1024
+    max_json_depth: int = 64
+    max_name_length: int = 100
+    max_string_literal: int = 16 * 1024
     # Reminders: the agenda goes out this long before a meeting; items due within this many
     # days remind their owner; overdue ones go to the KAM this many days after their due
     # date; the daily digest arrives at this hour of each user's own day.
@@ -95,6 +104,11 @@ class Settings:
             max_query_depth=_env_int("MAX_QUERY_DEPTH", 12),
             max_aliases=_env_int("MAX_ALIASES", 30),
             max_tokens=_env_int("MAX_TOKENS", 2000),
+            max_query_cost=_env_int("MAX_QUERY_COST", 50_000),
+            max_body_bytes=_env_int("MAX_BODY_BYTES", 256 * 1024),
+            max_json_depth=_env_int("MAX_JSON_DEPTH", 64),
+            max_name_length=_env_int("MAX_NAME_LENGTH", 100),
+            max_string_literal=_env_int("MAX_STRING_LITERAL", 16 * 1024),
             agenda_lead_hours=_env_int("AGENDA_LEAD_HOURS", 24),
             due_soon_days=_env_int("DUE_SOON_DAYS", 2),
             escalation_delay_days=_env_int("ESCALATION_DELAY_DAYS", 2),
@@ -107,6 +121,10 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def is_development(self) -> bool:
+        return self.env == "development"
 
     @property
     def is_sqlite(self) -> bool:
@@ -126,6 +144,11 @@ class Settings:
             ("LOGIN_ADDRESS_ATTEMPTS", self.login_address_attempts, 1, 100_000),
             ("INVITATION_ATTEMPTS", self.invitation_attempts, 1, 10_000),
             ("TOKEN_REQUESTS_PER_MINUTE", self.token_requests_per_minute, 1, 100_000),
+            ("MAX_QUERY_COST", self.max_query_cost, 1, 10_000_000),
+            ("MAX_BODY_BYTES", self.max_body_bytes, 1024, 64 * 1024 * 1024),
+            ("MAX_JSON_DEPTH", self.max_json_depth, 2, 500),
+            ("MAX_NAME_LENGTH", self.max_name_length, 16, 10_000),
+            ("MAX_STRING_LITERAL", self.max_string_literal, 16, 64 * 1024 * 1024),
         ):
             if not low <= value <= high:
                 raise SettingsError(f"KAMP_{name} must be between {low} and {high}, got {value}")
