@@ -7,8 +7,10 @@ or by argument checks runs no SQL at all."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,76 @@ from kamp.runtime import after_commit
 from kamp.settings import Settings
 
 log = logging.getLogger("kamp.graphql")
+
+_holding: ContextVar[AsyncSession | None] = ContextVar("kamp_session_holder", default=None)
+
+
+class SerialSession(AsyncSession):
+    """The request's session, shared by resolvers that run concurrently (sibling fields, the
+    batches of DataLoaders). A session has one connection, and a connection serves one
+    statement at a time: each call waits its turn, and runs to its end as a task of its own.
+    A resolver cancelled mid-call (graphql-core cancels the siblings of a field that raised)
+    stops waiting for it, but never interrupts the driver halfway through a statement, which
+    would leave the connection in an unknown state; committing, rolling back and closing wait
+    for the call under way."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._turn = asyncio.Lock()
+
+    async def _serially(self, call: Callable[[], Awaitable[Any]]) -> Any:
+        if _holding.get() is self:  # a call made by a call already holding the turn
+            return await call()
+        await self._turn.acquire()
+
+        async def run() -> Any:
+            _holding.set(self)  # in the task's own copy of the context
+            return await call()
+
+        task = asyncio.ensure_future(run())
+
+        def done(finished: asyncio.Future[Any]) -> None:
+            self._turn.release()
+            if not finished.cancelled():
+                finished.exception()  # the waiter may be gone: nobody else will look
+
+        task.add_done_callback(done)
+        return await asyncio.shield(task)
+
+
+def _serialized(name: str) -> Callable[..., Awaitable[Any]]:
+    method = getattr(AsyncSession, name)
+
+    @functools.wraps(method)
+    async def serialized(self: SerialSession, *args: Any, **kwargs: Any) -> Any:
+        return await self._serially(lambda: method(self, *args, **kwargs))
+
+    return serialized
+
+
+# Every call that reaches the connection; `scalars`, `stream_scalars` and `aclose` go through
+# `execute`, `stream` and `close`.
+for _name in (
+    "execute",
+    "scalar",
+    "get",
+    "get_one",
+    "stream",
+    "refresh",
+    "run_sync",
+    "delete",
+    "delete_all",
+    "merge",
+    "merge_all",
+    "flush",
+    "connection",
+    "commit",
+    "rollback",
+    "close",
+    "reset",
+    "invalidate",
+):
+    setattr(SerialSession, _name, _serialized(_name))
 
 
 @dataclass
@@ -49,7 +121,8 @@ class Context:
     @property
     def session(self) -> AsyncSession:
         if self._session is None:
-            self._session = self.session_factory()
+            # The factory's configuration, in a session that concurrent resolvers can share.
+            self._session = SerialSession(**self.session_factory.kw)
         return self._session
 
     async def principal(self) -> Principal | None:
