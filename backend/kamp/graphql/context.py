@@ -22,12 +22,17 @@ from kamp.auth.policy import require_principal
 from kamp.auth.principal import Principal
 from kamp.auth.resolve import PrincipalResolver
 from kamp.coediting.events import drop_recorded
+from kamp.errors import Unauthenticated
 from kamp.jobs.queue import JobQueue, drop_deferred
 from kamp.realtime.broker import Broker
 from kamp.runtime import after_commit
 from kamp.settings import Settings
 
 log = logging.getLogger("kamp.graphql")
+
+# A WebSocket stays open for hours, past a sign-out, a revoked or expired token, a removed
+# membership: its principal is resolved again when it is older than this.
+REVALIDATE_SECONDS = 3.0
 
 _holding: ContextVar[AsyncSession | None] = ContextVar("kamp_session_holder", default=None)
 
@@ -116,6 +121,12 @@ class Context:
     _principal: Principal | None = None
     _principal_resolved: bool = False
     _principal_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _principal_at: float = 0.0
+    # Set for a connection that outlives a request (a WebSocket): how old a resolved principal
+    # may be, and how to end the connection once it is gone.
+    revalidate_after: float | None = None
+    end_connection: Callable[[], Awaitable[None]] | None = None
+    principal_lost: bool = False  # it was someone, and is no longer
     _loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
 
     @property
@@ -129,10 +140,33 @@ class Context:
         # Root fields resolve concurrently; the first one opens the session's connection while
         # resolving the principal, the others wait (a session cannot connect twice at once).
         async with self._principal_lock:
+            now = asyncio.get_running_loop().time()
             if not self._principal_resolved:
                 self._principal = await self.resolve_principal(self.session)
                 self._principal_resolved = True
+                self._principal_at = now
+            elif (
+                self._principal is not None
+                and self.revalidate_after is not None
+                and now - self._principal_at >= self.revalidate_after
+            ):
+                self._principal = await self._resolve_again()
+                self._principal_at = now
+                self.principal_lost = self._principal is None
         return self._principal
+
+    def principal_may_have_changed(self) -> None:
+        """Resolve the principal again on its next use, however recent it is."""
+        self._principal_at = float("-inf")
+
+    async def _resolve_again(self) -> Principal | None:
+        """The principal as it is now, in a short session of its own (a connection waiting
+        for events holds none). Gone once signed out, revoked or expired, for good."""
+        async with self.session_factory() as session:
+            try:
+                return await self.resolve_principal(session)
+            except Unauthenticated:
+                return None
 
     async def require_principal(self) -> Principal:
         return require_principal(await self.principal())
