@@ -10,6 +10,7 @@ a 4xx whose body is a GraphQL error with code BAD_REQUEST; nothing has run."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -33,7 +34,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from graphql import ExecutionResult as GraphQLExecutionResult
 from kamp.auth.csrf import csrf_problem
 from kamp.errors import KampError
-from kamp.graphql.context import Context
+from kamp.graphql.context import REVALIDATE_SECONDS, Context
 from kamp.settings import Settings
 
 log = logging.getLogger("kamp.graphql")
@@ -217,6 +218,16 @@ class KampGraphQL(GraphQL[Context, None]):
         authorization = params.get("Authorization") or params.get("authorization")
         if isinstance(authorization, str):
             context.resolve_principal = self.bearer_resolver(context, authorization)
+        # The socket outlives sign-outs, revocations, expiry and removals: check again.
+        context.revalidate_after = REVALIDATE_SECONDS
+        websocket = context.request
+
+        async def end_connection() -> None:
+            if isinstance(websocket, WebSocket):
+                with contextlib.suppress(RuntimeError):  # already closed
+                    await websocket.close(code=4403, reason="Forbidden")
+
+        context.end_connection = end_connection
         try:
             await context.principal()
         except KampError as exc:

@@ -11,12 +11,14 @@ import strawberry
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
 from kamp.auth.policy import Permission, require
+from kamp.auth.principal import Principal
 from kamp.coediting import access
 from kamp.coediting.events import Event
 from kamp.errors import BadRequest, UserError
 from kamp.graphql.context import Info
 from kamp.graphql.relay import decode_id, to_global_id
 from kamp.realtime.broker import workspace_channel
+from kamp.realtime.live import revalidate_every, still_allowed, with_ticks
 from kamp.realtime.presence import watch_viewers
 
 
@@ -62,12 +64,20 @@ class RealtimeSubscription:
             workspace = decode_id(workspace_id, "Workspace", field="workspaceId")
         except UserError as exc:
             raise BadRequest(exc.message) from exc
-        principal = await info.context.require_principal()
-        require(principal, workspace, Permission.WORKSPACE_READ)
+
+        def readable(principal: Principal) -> None:
+            require(principal, workspace, Permission.WORKSPACE_READ)
+
+        await still_allowed(info, readable)
         # Waiting for events must not hold a database connection.
         await info.context.close()
-        async for event in info.context.broker.subscribe(workspace_channel(workspace)):
-            if not access.may_receive(principal, event):
+        events = info.context.broker.subscribe(workspace_channel(workspace))
+        # Every event, and every few seconds between events, asks again who is listening.
+        async for event in with_ticks(events, revalidate_every(info)):
+            if event is not None and event.node_type == "Membership":
+                info.context.principal_may_have_changed()  # someone's role changed: ours?
+            principal = await still_allowed(info, readable)
+            if event is None or not access.may_receive(principal, event):
                 continue
             yield WorkspaceEvent(event=event)
             # Resolving the event's fields (its actor) may have opened a session: give the
