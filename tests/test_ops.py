@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from kamp.app import create_app
-from kamp.observability import JsonFormatter
+from kamp.observability import JsonFormatter, RequestIdMiddleware
 from kamp.settings import ROOT, Settings, SettingsError
 from tests.conftest import _postgres_database
 
@@ -178,4 +178,5 @@ async def test_sql_statements_are_counted_per_request(client, world):
     production = create_app(
         replace(Settings(), env="production", secret_key="x" * 40, base_url="https://k.example")
     )
-    assert production.user_middleware[0].kwargs == {"expose_sql_count": False}
+    [request_ids] = [m for m in production.user_middleware if m.cls is RequestIdMiddleware]
+    assert request_ids.kwargs == {"expose_sql_count": False}

@@ -142,7 +142,8 @@ def _cursor(value: Any) -> str:
 )
 async def test_malformed_cursors_are_bad_user_input(world, clients, cursor):
     if cursor is None:
-        cursor = base64.urlsafe_b64encode(b"[" * 100_000 + b"]" * 100_000).decode()
+        # Deeper than the JSON decoder recurses, small enough for the request body limit.
+        cursor = base64.urlsafe_b64encode(b"[" * 5_000 + b"]" * 5_000).decode()
     kam = await clients.as_user(world.a.email(Role.KAM))
     await new_meeting(kam, world.a.workspace_gid)
     await new_meeting(kam, world.a.workspace_gid)

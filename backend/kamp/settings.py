@@ -64,7 +64,7 @@ class Settings:
     max_tokens: int = 2000
     # The cost of a query: every field costs 1 and a connection multiplies what it selects by
     # its page size (`first`, or the default page size); above the budget it is refused.
-    max_query_cost: int = 50_000
+    max_query_cost: int = 1_000_000
     # Requests: the HTTP body, how deep its JSON may nest, names in the document and the
     # operation name, and string literals in the document.
     max_body_bytes: int = 256 * 1024
@@ -104,7 +104,7 @@ class Settings:
             max_query_depth=_env_int("MAX_QUERY_DEPTH", 12),
             max_aliases=_env_int("MAX_ALIASES", 30),
             max_tokens=_env_int("MAX_TOKENS", 2000),
-            max_query_cost=_env_int("MAX_QUERY_COST", 50_000),
+            max_query_cost=_env_int("MAX_QUERY_COST", 1_000_000),
             max_body_bytes=_env_int("MAX_BODY_BYTES", 256 * 1024),
             max_json_depth=_env_int("MAX_JSON_DEPTH", 64),
             max_name_length=_env_int("MAX_NAME_LENGTH", 100),

@@ -87,14 +87,14 @@ def _nested_members(outer: int | str, inner: int | str, copies: int = 1) -> str:
 async def test_cost_budget_refuses_large_nested_pages_before_sql(world, clients, runtime):
     http = await clients.as_user(world.a.email(Role.KAM))
     budget = runtime.settings.max_query_cost
-    # 100 workspaces with twice 100 members each.
-    assert budget < 2 + 100 * (2 + 2 * (1 + 100 * 4))
+    # 100 workspaces with 25 times 100 members each.
+    assert budget < 2 + 100 * (2 + 25 * (1 + 100 * 4))
     with count_statements(runtime.engine) as sql:
-        result = await gql(http, _nested_members(100, 100, copies=2))
+        result = await gql(http, _nested_members(100, 100, copies=25))
         # Page sizes given as variables count the same.
         variables = await gql(
             http,
-            "query($a: Int, $b: Int) " + _nested_members("$a", "$b", copies=2),
+            "query($a: Int, $b: Int) " + _nested_members("$a", "$b", copies=25),
             {"a": 100, "b": 100},
         )
     assert result.get("data") is None
