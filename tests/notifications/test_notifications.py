@@ -7,10 +7,12 @@ import asyncio
 from typing import Any
 
 from sqlalchemy import func, select
+from websockets.exceptions import ConnectionClosed
 
 from kamp.accounts.models import Role
 from kamp.auth.oauth.clients import ClientKind
 from kamp.coediting.events import take_recorded
+from kamp.graphql.context import REVALIDATE_SECONDS
 from kamp.mail.models import OutboxMessage
 from kamp.notifications import service
 from kamp.notifications.models import Notification
@@ -171,3 +173,24 @@ async def test_machine_clients_have_no_inbox(world, runtime, client):
     token = (await token_request(client, machine, grant_type="client_credentials")).json()
     result = await bearer_gql(client, token["access_token"], LIST, {"unread": False})
     assert result["data"] is None and error_codes(result) == ["FORBIDDEN"]
+
+
+async def test_signing_out_ends_the_live_notices_and_closes_the_socket(world, clients, runtime):
+    buyer = await clients.as_user(world.a.email(Role.CUSTOMER_BUYER))
+    headers = {"cookie": f"kamp_session={buyer.cookies['kamp_session']}"}
+    async with (
+        serve(runtime.app) as host,
+        subscription(host, "", headers=headers, query=LIVE) as ws,
+    ):
+        assert (await buyer.post("/auth/logout", json={})).status_code == 200
+        await asyncio.sleep(REVALIDATE_SECONDS)
+        await _notify(runtime, world)
+        deadline = asyncio.get_running_loop().time() + REVALIDATE_SECONDS + 4
+        while True:
+            left = max(0.1, deadline - asyncio.get_running_loop().time())
+            try:
+                message = await next_message(ws, timeout=left)
+            except ConnectionClosed as closed:
+                assert closed.rcvd is not None and closed.rcvd.code == 4403
+                break
+            assert message["type"] != "next" or not message["payload"].get("data"), message

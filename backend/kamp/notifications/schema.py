@@ -14,6 +14,7 @@ from kamp.notifications import service
 from kamp.notifications.types import NotificationNode, notifications
 from kamp.pagination import PageArgs
 from kamp.realtime.broker import user_channel
+from kamp.realtime.live import revalidate_every, still_allowed, with_ticks
 
 
 @strawberry.input
@@ -77,8 +78,12 @@ class NotificationsSubscription:
         user_id = service.inbox_of(principal)
         # Waiting must not hold a database connection.
         await info.context.close()
-        async for event in info.context.broker.subscribe(user_channel(user_id)):
-            if event.node_type != "Notification":
+        events = info.context.broker.subscribe(user_channel(user_id))
+        async for event in with_ticks(events, revalidate_every(info)):
+            # Signed out, revoked or expired: the socket closes and nothing more is heard.
+            await still_allowed(info, lambda principal: None)
+            await info.context.close()
+            if event is None or event.node_type != "Notification":
                 continue
             row = await notifications(info).load(event.node_id)
             await info.context.close()
