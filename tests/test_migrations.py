@@ -28,6 +28,13 @@ async def _fresh_postgres_database() -> str:
     return PG_URL.rsplit("/", 1)[0] + f"/{PG_MIGRATIONS_DB}"
 
 
+def database_for(kind: str, tmp_path, name: str) -> str:
+    """An empty database of this kind for one migration test."""
+    if kind == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / name}.db"
+    return asyncio.run(_fresh_postgres_database())
+
+
 async def _schema_state(url: str) -> tuple[list[str], list[object]]:
     engine = make_engine(url)
     async with engine.connect() as connection:
@@ -44,10 +51,7 @@ async def _schema_state(url: str) -> tuple[list[str], list[object]]:
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_upgrade_downgrade_upgrade(kind, tmp_path):
-    if kind == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'migrate.db'}"
-    else:
-        url = asyncio.run(_fresh_postgres_database())
+    url = database_for(kind, tmp_path, "migrate")
     migrations.upgrade(url)
     tables, diff = asyncio.run(_schema_state(url))
     assert diff == [], f"models and migrations disagree: {diff}"

@@ -161,3 +161,52 @@ async def test_rotating_and_revoking_need_the_scope_and_the_limit(world, clients
     # The session still may.
     rotated = (await gql(browser, ROTATE, other))["data"]["rotateOAuthClientSecret"]
     assert rotated["errors"] == [] and rotated["clientSecret"]
+
+
+KEY_ACCOUNTS = "{ viewer { keyAccounts { nodes { name } } } }"
+CREATE_ACCOUNT = """mutation($input: CreateKeyAccountInput!) { createKeyAccount(input: $input) {
+  keyAccount { id } errors { field code } } }"""
+CRITERION = """mutation($input: DefineSelectionCriterionInput!) {
+  defineSelectionCriterion(input: $input) { criterion { id } errors { field code } } }"""
+
+
+async def test_an_admins_one_account_app_holds_no_organization_wide_power(
+    world, clients, client, runtime
+):
+    """The admin oversees every key account; an app she limits to one does not."""
+    admin, a = world.admin, world.a.key_account
+    scope = "openid accounts:read accounts:write"
+    unlimited = await _token(runtime, clients, client, admin.email, admin, scope)
+    names = await bearer_gql(client, unlimited, KEY_ACCOUNTS)
+    assert world.b.key_account.name in {
+        n["name"] for n in names["data"]["viewer"]["keyAccounts"]["nodes"]
+    }
+    limited = await _token(runtime, clients, client, admin.email, admin, scope, (a.id,))
+    names = await bearer_gql(client, limited, KEY_ACCOUNTS)
+    assert world.b.key_account.name not in {
+        n["name"] for n in names["data"]["viewer"]["keyAccounts"]["nodes"]
+    }, names
+    before = await snapshot(runtime.session_factory)
+    new_account = {"input": {"customerName": "Another customer"}}
+    criterion = {"input": {"name": "Volume", "weight": "1"}}
+    for mutation, variables in ((CREATE_ACCOUNT, new_account), (CRITERION, criterion)):
+        result = await bearer_gql(client, limited, mutation, variables)
+        codes = error_codes(result) or [
+            e["code"] for e in next(iter(result["data"].values()))["errors"]
+        ]
+        assert codes == ["FORBIDDEN"], result
+    assert await snapshot(runtime.session_factory) == before
+
+
+USER = """query($id: ID!) { node(id: $id) { ... on User { email } } }"""
+
+
+async def test_a_token_that_reads_no_members_loads_no_colleague(world, clients, client, runtime):
+    kam = world.a.users[Role.KAM]
+    colleague = gid("User", world.a.users[Role.SUPPLIER_EXECUTIVE].id)
+    outsider = world.admin  # a colleague in no workspace of the KAM's
+    for scope, seen in (("openid profile", False), ("openid accounts:read", True)):
+        token = await _token(runtime, clients, client, kam.email, world.admin, scope)
+        for user in (colleague, gid("User", outsider.id)):
+            result = await bearer_gql(client, token, USER, {"id": user})
+            assert (result["data"]["node"] is not None) is seen, (scope, result)

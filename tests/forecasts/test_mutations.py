@@ -109,16 +109,37 @@ async def test_only_the_kam_keeps_figures_internal(world, kam, clients, runtime)
     made = await set_entry(kam, world.a.workspace_gid, "2027-03-01", forecast="1")
     hidden = await ok(kam, SET_ENTRY, entry(world, version=made["version"], visibility="INTERNAL"))
     assert hidden["visibility"] == "INTERNAL"
-    # The customer can neither see nor overwrite the month the supplier keeps internal.
+
+
+async def test_an_internal_month_answers_the_customer_like_a_free_one(world, kam, clients):
+    """The customer sets a month the supplier keeps internal exactly as it sets a free month:
+    its joint figures go beside the internal ones, which it never sees nor touches."""
+    made = await set_entry(kam, world.a.workspace_gid, "2027-03-01", forecast="1")
+    hidden = await ok(kam, SET_ENTRY, entry(world, version=made["version"], visibility="INTERNAL"))
     buyer = await clients.as_user(world.a.email(Role.CUSTOMER_BUYER))
-    await refused(
-        runtime,
-        buyer,
+    answers = []
+    for month in ("2027-03-01", "2027-04-01"):  # internal, free
+        result = await gql(
+            buyer, SET_ENTRY, entry(world, month, forecast="2", version=hidden["version"])
+        )
+        shared = result["data"]["setForecastEntry"]["entry"]
+        answers.append((shared["visibility"], shared["version"], shared["forecast"]))
+        assert shared["id"] != hidden["id"]
+    assert answers == [("SHARED", 1, "2.00")] * 2
+    march = {"ws": world.a.workspace_gid, "year": 2027}
+    query = FORECAST.replace("entry { id version }", "entry { id } internalEntry { id forecast }")
+    seen = (await gql(kam, query, march))["data"]["forecast"]["months"][2]
+    assert (seen["forecast"], seen["internalEntry"]["forecast"]) == ("2.00", "1.00")
+    assert seen["entry"]["id"] != seen["internalEntry"]["id"] == hidden["id"]
+    seen = (await gql(buyer, query, march))["data"]["forecast"]["months"][2]
+    assert (seen["forecast"], seen["internalEntry"]) == ("2.00", None)
+    # The KAM keeps setting her internal figures beside the joint ones.
+    mine = await ok(
+        kam,
         SET_ENTRY,
-        entry(world, forecast="2", version=hidden["version"]),
-        code="INVALID",
-        field="month",
+        entry(world, forecast="7", version=hidden["version"], visibility="INTERNAL"),
     )
+    assert (mine["id"], mine["forecast"]) == (hidden["id"], "7.00")
 
 
 # --- versioned upserts -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, text
 from kamp import migrations
 from kamp.db import make_engine
 from kamp.meetings.models import AgendaItem, Meeting, MeetingAttendee
-from tests.test_migrations import _fresh_postgres_database
+from tests.test_migrations import database_for
 
 T1 = datetime(2030, 1, 8, 8, 0, tzinfo=UTC)
 T2 = T1 + timedelta(days=7)
@@ -95,10 +95,7 @@ async def _state(url: str) -> tuple[dict[str, datetime | None], set[str]]:
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_duplicates_are_cleaned_up_and_occurrences_kept(kind, tmp_path):
-    if kind == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'occurrences.db'}"
-    else:
-        url = asyncio.run(_fresh_postgres_database())
+    url = database_for(kind, tmp_path, "occurrences")
     migrations.upgrade(url, "0006")
     asyncio.run(_seed(url))
     migrations.upgrade(url, "0007")

@@ -14,6 +14,7 @@ from kamp.accounts.models import Role
 from kamp.auth.oauth.clients import ClientKind
 from kamp.graphql.context import REVALIDATE_SECONDS
 from tests.auth.oauth_support import make_client, token_request
+from tests.meetings.support import UPDATE_MEETING, new_meeting
 from tests.realtime.support import EVENTS, next_message, serve, subscription
 from tests.support import gid, gql
 
@@ -166,3 +167,47 @@ async def test_a_removed_member_stops_hearing_and_cannot_subscribe_again(world, 
         payload = message["payload"]
         errors = payload if message["type"] == "error" else payload.get("errors", [])
         assert [e["extensions"]["code"] for e in errors] == ["NOT_FOUND"], message
+
+
+VIEWERS = """subscription($id: ID!) { viewers(nodeId: $id) { email } }"""
+
+
+async def test_watching_a_page_ends_with_the_session(world, clients, runtime):
+    buyer = await clients.as_user(world.a.email(Role.CUSTOMER_BUYER))
+    headers = {"cookie": f"kamp_session={buyer.cookies['kamp_session']}"}
+    async with (
+        serve(runtime.app) as host,
+        subscription(host, world.a.workspace_gid, headers=headers, query=VIEWERS) as ws,
+    ):
+        first = await next_message(ws)
+        assert first["payload"]["data"]["viewers"] == [
+            {"email": world.a.email(Role.CUSTOMER_BUYER)}
+        ]
+        assert (await buyer.post("/auth/logout", json={})).status_code == 200
+        try:
+            message = await next_message(ws, timeout=WITHIN)
+        except ConnectionClosed as closed:
+            assert closed.rcvd is not None and closed.rcvd.code == 4403
+        else:
+            raise AssertionError(f"still watching after signing out: {message}")
+
+
+async def test_watching_a_page_ends_when_it_is_hidden(world, clients, runtime):
+    kam = await clients.as_user(world.a.email(Role.KAM))
+    buyer = await clients.as_user(world.a.email(Role.CUSTOMER_BUYER))
+    meeting = await new_meeting(kam, world.a.workspace_gid)
+    headers = {"cookie": f"kamp_session={buyer.cookies['kamp_session']}"}
+    async with (
+        serve(runtime.app) as host,
+        subscription(host, meeting["id"], headers=headers, query=VIEWERS) as ws,
+    ):
+        first = await next_message(ws)
+        assert first["type"] == "next" and first["payload"]["data"]["viewers"], first
+        hide = {"id": meeting["id"], "version": meeting["version"], "visibility": "INTERNAL"}
+        result = await gql(kam, UPDATE_MEETING, {"input": hide})
+        assert result["data"]["updateMeeting"]["errors"] == [], result
+        # Hidden and missing look alike: the watch ends as one on a page that never was.
+        message = await next_message(ws, timeout=WITHIN)
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert [e["extensions"]["code"] for e in errors] == ["BAD_USER_INPUT"], message
+        assert [e["message"] for e in errors] == ["No such page to watch."], message

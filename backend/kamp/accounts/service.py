@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.accounts.models import (
@@ -32,6 +32,7 @@ from kamp.auth.policy import (
     org_permissions,
     require,
     require_org,
+    scopes_allow,
     workspaces_with,
 )
 from kamp.auth.principal import Principal
@@ -60,9 +61,13 @@ def _visible_key_accounts(principal: Principal) -> Select[KeyAccount]:
 
 
 def _visible_users(principal: Principal) -> Any:
-    """Colleagues of the same organization and anyone sharing a workspace with the principal."""
+    """Anyone sharing a readable workspace with the principal, and colleagues of the same
+    organization unless a token narrows it (to no member reading, or to some key accounts)."""
     shared = select(Membership.user_id).where(Membership.workspace_id.in_(_readable(principal)))
-    return or_(User.organization_id == principal.organization_id, User.id.in_(shared))
+    visible: ColumnElement[bool] = User.id.in_(shared)
+    if principal.key_account_limit is None and scopes_allow(principal, Permission.MEMBERS_READ):
+        visible = or_(visible, User.organization_id == principal.organization_id)
+    return visible
 
 
 def can_read_internal(

@@ -197,7 +197,12 @@ def require(principal: Principal, workspace_id: uuid.UUID, permission: Permissio
 def org_permissions(principal: Principal) -> frozenset[Permission]:
     if not principal.is_org_admin:
         return frozenset()
-    return _narrow(principal, ORG_ADMIN_PERMISSIONS[principal.side])
+    granted = _narrow(principal, ORG_ADMIN_PERMISSIONS[principal.side])
+    if principal.key_account_limit is not None:
+        # An app limited to some key accounts is no organization-wide admin; it manages only
+        # clients, and those within its own limit.
+        granted &= {Permission.CLIENTS_MANAGE}
+    return granted
 
 
 def require_org(principal: Principal, permission: Permission) -> None:

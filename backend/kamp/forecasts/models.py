@@ -15,8 +15,10 @@ from kamp.db import Base, Entity
 
 
 class ForecastEntry(WorkspaceElement, Base):
+    """A month's joint (SHARED) figures, and beside them the supplier's INTERNAL ones if kept."""
+
     __tablename__ = "forecast_entries"
-    __table_args__ = (UniqueConstraint("workspace_id", "month", "product_line"),)
+    __table_args__ = (UniqueConstraint("workspace_id", "month", "product_line", "visibility"),)
 
     month: Mapped[date] = mapped_column(Date)  # the first day of the month
     product_line: Mapped[str] = mapped_column(String(100), default="")  # "" = the whole account

@@ -200,18 +200,32 @@ async def set_forecast_entry(
     visibility: Visibility | None = None,
 ) -> ForecastEntry:
     """Set the forecast and/or the actual of a month (None leaves a value as it is). The first
-    call creates the entry; later ones must carry the version they were based on."""
+    call creates the entry; later ones must carry the version they were based on. The KAM
+    names the visibility to set the internal figures beside the joint ones, or, with the
+    version of the month's one entry, to share or withdraw it."""
     require(principal, workspace_id, Permission.FORECASTS_EDIT)
     month = check_month(month)
     line = product_line_of(product_line)
     values = {"forecast": amount(forecast, "forecast"), "actual": amount(actual, "actual")}
-    row = await session.scalar(
-        select(ForecastEntry).where(
-            ForecastEntry.workspace_id == workspace_id,
-            ForecastEntry.month == month,
-            ForecastEntry.product_line == line,
+    kept = {
+        row.visibility: row
+        for row in await session.scalars(
+            select(ForecastEntry).where(
+                ForecastEntry.workspace_id == workspace_id,
+                ForecastEntry.month == month,
+                ForecastEntry.product_line == line,
+                access.visible(ForecastEntry, principal, Permission.FORECASTS_READ),
+            )
         )
-    )
+    }
+    # A month holds the joint figures and, beside them, the supplier's internal ones if kept:
+    # the customer sees only the first, so an internal entry never stands in its way.
+    if visibility is None:
+        row = kept.get(Visibility.SHARED) or kept.get(Visibility.INTERNAL)
+    else:
+        row = kept.get(visibility)
+        if row is None and version is not None and len(kept) == 1:
+            [row] = kept.values()  # the month's one entry is shared or withdrawn
     if row is None:
         entry = ForecastEntry(
             workspace_id=workspace_id,
@@ -224,18 +238,23 @@ async def set_forecast_entry(
             ),
         )
         return await _create(session, principal, entry)
-    if not access.can_see(principal, row, Permission.FORECASTS_READ):
-        # The supplier keeps this month internal: the customer can neither see nor set it.
-        raise UserError("month", "This month is not open to you.", ErrorCode.INVALID)
     if version is None:
         raise UserError(
             "version",
             "This month is set already; send the version you changed.",
             ErrorCode.REQUIRED,
         )
-    await writes.update(
-        session, principal=principal, row=row, version=version, values=values, visibility=visibility
-    )
+    try:
+        await writes.update(
+            session,
+            principal=principal,
+            row=row,
+            version=version,
+            values=values,
+            visibility=visibility,
+        )
+    except IntegrityError as exc:  # both figures kept at once, by another request
+        raise Conflict(None, "Someone set this at the same moment; reload it.") from exc
     return row
 
 
@@ -293,7 +312,8 @@ async def set_sales_goal(
 @dataclass(frozen=True)
 class MonthFigures:
     month: date
-    entry: ForecastEntry | None  # None: nothing (visible) recorded for this month
+    entry: ForecastEntry | None  # the figures counted: the joint ones, else the internal ones
+    internal_entry: ForecastEntry | None  # the supplier's own, whether or not joint ones exist
     deviation_pct: Decimal | None
     flagged: bool
 
@@ -369,12 +389,11 @@ async def year_view(
         ForecastEntry.month.between(first, last),
         access.visible(ForecastEntry, principal, Permission.FORECASTS_READ),
     )
-    entries = {
-        row.month: row
-        for row in await session.scalars(
-            select(ForecastEntry).where(*in_year, ForecastEntry.product_line == line)
-        )
-    }
+    entries: dict[date, dict[Visibility, ForecastEntry]] = {}
+    for row in await session.scalars(
+        select(ForecastEntry).where(*in_year, ForecastEntry.product_line == line)
+    ):
+        entries.setdefault(row.month, {})[row.visibility] = row
     goal = await session.scalar(
         select(SalesGoal).where(
             SalesGoal.workspace_id == workspace_id,
@@ -393,12 +412,14 @@ async def year_view(
     months = []
     for number in range(1, 13):
         month = date(year, number, 1)
-        entry = entries.get(month)
+        kept = entries.get(month, {})
+        entry = kept.get(Visibility.SHARED) or kept.get(Visibility.INTERNAL)
         forecast, actual = (entry.forecast, entry.actual) if entry else (None, None)
         months.append(
             MonthFigures(
                 month=month,
                 entry=entry,
+                internal_entry=kept.get(Visibility.INTERNAL),
                 deviation_pct=deviation_pct(forecast, actual),
                 flagged=exceeds(forecast, actual, threshold),
             )

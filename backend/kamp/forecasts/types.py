@@ -101,9 +101,20 @@ class ForecastMonth:
     def flagged(self) -> bool:
         return self.figures.flagged
 
-    @strawberry.field(description="The entry to update (with its version); null if none yet.")
+    @strawberry.field(
+        description="The entry counted (the joint one, else the supplier's internal one), to "
+        "update with its version; null if none yet."
+    )
     def entry(self) -> ForecastEntryNode | None:
         return ForecastEntryNode.of(self.figures.entry) if self.figures.entry else None
+
+    @strawberry.field(
+        description="The supplier's internal figures of the month, kept beside the joint ones; "
+        "null if none (always for the customer)."
+    )
+    def internal_entry(self) -> ForecastEntryNode | None:
+        internal = self.figures.internal_entry
+        return ForecastEntryNode.of(internal) if internal else None
 
 
 @strawberry.type(description="Forecast against actuals for a year, as the viewer may see it.")

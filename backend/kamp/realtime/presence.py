@@ -14,11 +14,13 @@ import strawberry
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.types import UserNode
+from kamp.auth.principal import Principal
 from kamp.coediting import access, events
 from kamp.errors import BadRequest
 from kamp.graphql.context import Info
 from kamp.graphql.relay import parse_global_id
 from kamp.realtime.broker import Broker
+from kamp.realtime.live import revalidate_every, still_allowed
 
 HEARTBEAT_SECONDS = 10.0
 TTL_SECONDS = 3 * HEARTBEAT_SECONDS  # missed three heartbeats: gone
@@ -42,13 +44,20 @@ async def _changes(broker: Broker, channel: str, queue: asyncio.Queue[None]) -> 
 async def watch_viewers(info: Info, node_id: strawberry.ID) -> AsyncGenerator[list[UserNode], None]:
     """The people viewing the page, now and whenever that changes."""
     type_name, row_id = parse_global_id(node_id)
-    principal = await info.context.require_principal()
-    found = await access.load(info.context.session, principal, type_name, [row_id])
-    row = found.get(row_id)
-    workspace_id = _workspace_of(type_name, row) if row is not None else None
-    if workspace_id is None or principal.user_id is None:
-        # Missing, hidden and machine callers look alike: nobody watches what they cannot see.
-        raise BadRequest("No such page to watch.")
+
+    async def page_seen() -> tuple[Principal, uuid.UUID]:
+        """The viewer as it is now, and the page's workspace while the viewer may see it."""
+        principal = await still_allowed(info, lambda _: None)
+        found = await access.load(info.context.session, principal, type_name, [row_id])
+        row = found.get(row_id)
+        workspace_id = _workspace_of(type_name, row) if row is not None else None
+        if workspace_id is None or principal.user_id is None:
+            # Missing, hidden and machine callers look alike: nobody watches what they
+            # cannot see, and a page that is hidden or deleted ends the watch.
+            raise BadRequest("No such page to watch.")
+        return principal, workspace_id
+
+    principal, workspace_id = await page_seen()
     broker = info.context.broker
     key = presence_key(type_name, row_id)
     member = f"{uuid.uuid4()}:{principal.user_id}"
@@ -71,7 +80,10 @@ async def watch_viewers(info: Info, node_id: strawberry.ID) -> AsyncGenerator[li
                 await info.context.close()
             wait = max(0.0, touched + HEARTBEAT_SECONDS - loop.time())
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(queue.get(), wait)
+                await asyncio.wait_for(queue.get(), min(wait, revalidate_every(info)))
+            # Who is listening, and whether the page is still theirs, is asked again each time.
+            await page_seen()
+            await info.context.close()
             if loop.time() - touched >= HEARTBEAT_SECONDS:
                 await broker.touch(key, member)
                 touched = loop.time()
