@@ -18,6 +18,7 @@ from kamp.coediting.schema import HistoryQuery
 from kamp.errors import BadRequest
 from kamp.forecasts.schema import ForecastsMutation, ForecastsQuery
 from kamp.graphql.context import Info
+from kamp.graphql.dates import SCALAR_OVERRIDES
 from kamp.graphql.errors import KampErrors
 from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
@@ -103,4 +104,5 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         extensions=[*limit_extensions(settings), TextInputs, KampErrors],
+        scalar_overrides=SCALAR_OVERRIDES,
     )

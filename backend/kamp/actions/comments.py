@@ -43,10 +43,11 @@ async def _mentions(
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.workspace_id == workspace_id, func.lower(User.email).in_(emails))
     )
+    chain = await access.lineage(session, comment)
     return [
         str(user_id)
         for user_id, role in rows.all()
-        if access.may_see(role, comment, permission=Permission.ACTIONS_READ)
+        if access.may_see(role, *chain, permission=Permission.ACTIONS_READ)
     ]
 
 

@@ -41,7 +41,9 @@ async def remind_due_soon(session: AsyncSession, *, settings: Settings) -> int:
     sent = 0
     for item, role in rows.all():
         # Never tell a customer of an internal item (an owner who changed sides, say).
-        if not access.may_see(role, item, permission=Permission.ACTIONS_READ):
+        if not access.may_see(
+            role, *await access.lineage(session, item), permission=Permission.ACTIONS_READ
+        ):
             continue
         assert item.owner_id is not None  # joined on the owner's membership
         when = "today" if item.due_date == today else f"on {item.due_date:%A %d %B}"

@@ -93,21 +93,28 @@ async def ranks(
     return found
 
 
-async def hidden_by_ancestors(session: AsyncSession, row: Any) -> bool:
-    """Is one of the element's ancestors INTERNAL? Then its changes are internal too: no
-    customer hears of a shared measure of an internal objective."""
+async def lineage(session: AsyncSession, row: Any) -> list[Any]:
+    """The element and its ancestors, nearest first (a meeting and its series): what a job
+    or a mail passes to `may_see`, so that no one hears of what a hidden parent hides."""
+    found = [row]
     current = row
     while link := _parent_of(type(current)) if isinstance(current, WorkspaceElement) else None:
         key, parent = link
         parent_id = getattr(current, key.key)
         if parent_id is None:
-            return False
+            break
         current = await session.get(parent, parent_id)
         if current is None:
-            return False
-        if current.visibility == Visibility.INTERNAL:
-            return True
-    return False
+            break
+        found.append(current)
+    return found
+
+
+async def hidden_by_ancestors(session: AsyncSession, row: Any) -> bool:
+    """Is one of the element's ancestors INTERNAL? Then its changes are internal too: no
+    customer hears of a shared measure of an internal objective."""
+    ancestors = (await lineage(session, row))[1:]
+    return any(parent.visibility == Visibility.INTERNAL for parent in ancestors)
 
 
 def can_see(principal: Principal, row: WorkspaceElement, permission: Permission) -> bool:
@@ -138,8 +145,9 @@ class _Shown(Protocol):
 
 
 def may_see(role: Role | None, *rows: _Shown, permission: Permission) -> bool:
-    """May a member with `role` see these rows (an element and its ancestors)? For jobs and
-    mail, which write to members without a request: the same role table as every request."""
+    """May a member with `role` see these rows (an element and its ancestors: pass its
+    `lineage`)? For jobs and mail, which write to members without a request: the same role
+    table as every request."""
     granted = ROLE_PERMISSIONS.get(role, frozenset()) if role is not None else frozenset()
     if permission not in granted:
         return False

@@ -80,11 +80,28 @@ async def _child(
     return row
 
 
-async def _count(session: AsyncSession, model: type[Any], meeting_id: uuid.UUID) -> int:
-    count = await session.scalar(
-        select(func.count()).select_from(model).where(model.meeting_id == meeting_id)
-    )
-    return count or 0
+async def _count(
+    session: AsyncSession,
+    model: type[Any],
+    meeting_id: uuid.UUID,
+    principal: Principal | None = None,
+) -> int:
+    """How many the meeting has; with a principal, how many of them it sees."""
+    stmt = select(func.count()).select_from(model).where(model.meeting_id == meeting_id)
+    if principal is not None:
+        stmt = stmt.where(access.visible(model, principal, Permission.MEETINGS_READ))
+    return await session.scalar(stmt) or 0
+
+
+async def _check_room(
+    session: AsyncSession, principal: Principal, model: type[Any], meeting_id: uuid.UUID, most: int
+) -> None:
+    """The limit counts what the principal sees: reaching it sooner would tell a customer how
+    many internal ones there are. (A meeting holds at most twice `most` then.)"""
+    if await _count(session, model, meeting_id, principal) >= most:
+        what = "An agenda has" if model is AgendaItem else "A meeting has"
+        kind = "items" if model is AgendaItem else "decisions"
+        raise UserError("meetingId", f"{what} at most {most} {kind}.", ErrorCode.INVALID)
 
 
 # --- agenda items ---------------------------------------------------------------------------
@@ -103,11 +120,8 @@ async def create_agenda_item(
 ) -> AgendaItem:
     meeting = await visible_meeting(session, principal, meeting_id)
     require(principal, meeting.workspace_id, Permission.MEETINGS_EDIT)
-    count = await _count(session, AgendaItem, meeting.id)
-    if count >= MAX_AGENDA_ITEMS:
-        raise UserError(
-            "meetingId", f"An agenda has at most {MAX_AGENDA_ITEMS} items.", ErrorCode.INVALID
-        )
+    await _check_room(session, principal, AgendaItem, meeting.id, MAX_AGENDA_ITEMS)
+    count = await _count(session, AgendaItem, meeting.id)  # the new item goes last of all
     row = AgendaItem(
         workspace_id=meeting.workspace_id,
         meeting_id=meeting.id,
@@ -222,10 +236,7 @@ async def record_decision(
 ) -> MeetingDecision:
     meeting = await visible_meeting(session, principal, meeting_id)
     require(principal, meeting.workspace_id, Permission.MEETINGS_EDIT)
-    if await _count(session, MeetingDecision, meeting.id) >= MAX_DECISIONS:
-        raise UserError(
-            "meetingId", f"A meeting has at most {MAX_DECISIONS} decisions.", ErrorCode.INVALID
-        )
+    await _check_room(session, principal, MeetingDecision, meeting.id, MAX_DECISIONS)
     if agenda_item_id is not None:
         item = (
             await get_children(session, principal=principal, model=AgendaItem, ids=[agenda_item_id])

@@ -30,7 +30,8 @@ NOTICES = {
 async def _recipients(
     session: AsyncSession, meeting: Meeting, user_ids: Sequence[uuid.UUID]
 ) -> list[tuple[User, Role]]:
-    """The users who may see the meeting, with their role in its workspace."""
+    """The users who may see the meeting (and its series), with their role in its workspace."""
+    chain = await access.lineage(session, meeting)
     rows = await session.execute(
         select(User, Membership.role)
         .join(
@@ -43,7 +44,7 @@ async def _recipients(
     return [
         (user, role)
         for user, role in rows.all()
-        if access.may_see(role, meeting, permission=Permission.MEETINGS_READ)
+        if access.may_see(role, *chain, permission=Permission.MEETINGS_READ)
     ]
 
 
@@ -67,11 +68,12 @@ async def send_calendar_notice(
     """Invite, update or cancel, with the ICS attached. Keyed by the meeting's version: a
     retried request sends nothing twice, a later change sends again."""
     prefix, method = NOTICES[kind]
+    chain = await access.lineage(session, meeting)
     for user, role in await _recipients(session, meeting, [u for u in user_ids if u != actor_id]):
         ics = await calendar.meeting_ics(
             session,
             meeting,
-            shows=partial(access.may_see, role, meeting, permission=Permission.MEETINGS_READ),
+            shows=partial(access.may_see, role, *chain, permission=Permission.MEETINGS_READ),
             base_url=base_url,
             method=method,
         )
@@ -112,12 +114,13 @@ async def send_minutes(
     )
     published = meeting.minutes_published_at.isoformat() if meeting.minutes_published_at else ""
     users = await _recipients(session, meeting, await attendee_ids(session, meeting.id))
+    chain = await access.lineage(session, meeting)
     for user, role in users:
         if user.id == actor_id:
             continue
 
         def seen(row: AgendaItem | MeetingDecision, role: Role = role) -> bool:
-            return access.may_see(role, meeting, row, permission=Permission.MEETINGS_READ)
+            return access.may_see(role, *chain, row, permission=Permission.MEETINGS_READ)
 
         notes = [
             f"{n}. {item.title}\n{item.notes.strip() or '(no notes)'}"

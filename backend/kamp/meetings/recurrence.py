@@ -15,6 +15,7 @@ MAX_OCCURRENCES = 100
 MAX_RANGE = timedelta(days=800)
 # Sub-daily rules would make an occurrence list explode; a team meets at most daily.
 FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+MAX_INTERVAL = 366
 
 
 def parse_rule(text: str, starts_on: date, local_start: time) -> rrule:
@@ -35,6 +36,9 @@ def parse_rule(text: str, starts_on: date, local_start: time) -> rrule:
         raise UserError("rrule", "This is not a valid RFC 5545 rule.", ErrorCode.INVALID) from exc
     if not isinstance(rule, rrule):
         raise UserError("rrule", "Give a single rule.", ErrorCode.INVALID)
+    if not 1 <= int(parts.get("INTERVAL", "1")) <= MAX_INTERVAL:
+        # INTERVAL=0 repeats the first occurrence for ever: every walk past it never ends.
+        raise UserError("rrule", f"Give an INTERVAL from 1 to {MAX_INTERVAL}.", ErrorCode.INVALID)
     return rule
 
 

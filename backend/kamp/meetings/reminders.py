@@ -66,6 +66,7 @@ async def send_agendas(session: AsyncSession, *, settings: Settings) -> int:
                 .order_by(AgendaItem.position, AgendaItem.created_at, AgendaItem.id)
             )
         )
+        chain = await access.lineage(session, meeting)  # nothing of an internal series either
         owner_ids = {i.owner_id for i in items if i.owner_id is not None}
         owners = {
             u.id: u for u in await session.scalars(select(User).where(User.id.in_(owner_ids)))
@@ -80,12 +81,12 @@ async def send_agendas(session: AsyncSession, *, settings: Settings) -> int:
             .where(MeetingAttendee.meeting_id == meeting.id)
         )
         for user, role in attendees.all():
-            if not access.may_see(role, meeting, permission=Permission.MEETINGS_READ):
+            if not access.may_see(role, *chain, permission=Permission.MEETINGS_READ):
                 continue
             visible = [
                 i
                 for i in items
-                if access.may_see(role, meeting, i, permission=Permission.MEETINGS_READ)
+                if access.may_see(role, *chain, i, permission=Permission.MEETINGS_READ)
             ]
             where = " · ".join(p for p in (meeting.place, meeting.video_link) if p)
             body = (

@@ -86,9 +86,11 @@ async def _digest(
         ).all()
     )
 
-    def readable(row: ActionItem | Meeting, permission: Permission) -> bool:
+    async def readable(row: ActionItem | Meeting, permission: Permission) -> bool:
         member = memberships.get(row.workspace_id)
-        return member is not None and access.may_see(member.role, row, permission=permission)
+        return member is not None and access.may_see(
+            member.role, *await access.lineage(session, row), permission=permission
+        )
 
     items = [
         item
@@ -97,7 +99,7 @@ async def _digest(
             .where(ActionItem.owner_id == user.id, ActionItem.status.in_(OPEN))
             .order_by(ActionItem.due_date.asc().nulls_last(), ActionItem.id)
         )
-        if readable(item, Permission.ACTIONS_READ)
+        if await readable(item, Permission.ACTIONS_READ)
     ]
     today = _local(now, user.time_zone).date()
     overdue = [i for i in items if i.due_date is not None and i.due_date < today]
@@ -114,7 +116,7 @@ async def _digest(
             )
             .order_by(Meeting.starts_at)
         )
-        if readable(meeting, Permission.MEETINGS_READ)
+        if await readable(meeting, Permission.MEETINGS_READ)
     ]
     unread = await session.scalar(
         select(func.count())
