@@ -4,6 +4,8 @@ not an unexpected error, in every input."""
 
 from __future__ import annotations
 
+import time
+
 from kamp import clock as kamp_clock
 from kamp.accounts.models import Role
 from tests.meetings.support import CREATE_MEETING, CREATE_SERIES
@@ -62,3 +64,25 @@ async def test_far_away_instants_and_dates_are_bad_input(world, clients):
     for starts_on in ("0001-01-01", "9999-12-31"):
         result = await gql(kam, CREATE_SERIES, _series(ws, startsOn=starts_on))
         assert error_codes(result) == ["GRAPHQL_VALIDATION_FAILED"], (starts_on, result)
+
+
+NEVER_MEETS = (
+    "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+    "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=7",
+    "FREQ=YEARLY;BYMONTH=6;BYWEEKNO=1",
+)
+
+
+async def test_a_rule_that_never_meets_is_refused_at_once(world, clients):
+    """The library walks such a rule to the year 9999 (seconds of work on every read of the
+    series' occurrences or the calendar feed): it is refused when saved, quickly."""
+    kam = await clients.as_user(world.a.email(Role.KAM))
+    ws = world.a.workspace_gid
+    for rule in NEVER_MEETS:
+        started = time.monotonic()
+        result = await gql(kam, CREATE_SERIES, _series(ws, rrule=rule))
+        assert time.monotonic() - started < 2.5, rule
+        errors = result["data"]["createMeetingSeries"]["errors"]
+        assert [(e["field"], e["code"]) for e in errors] == [("rrule", "INVALID")], rule
+    made = await gql(kam, CREATE_SERIES, _series(ws, rrule="FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"))
+    assert made["data"]["createMeetingSeries"]["errors"] == [], made

@@ -3,10 +3,14 @@ with `notifications:write`, and only those of the key accounts its app is limite
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import update
 
+from kamp import clock
 from kamp.accounts.models import KeyAccount, Membership, Role
-from kamp.notifications import service
+from kamp.notifications import digest, service
 from tests.auth.oauth_support import bearer_gql, exchange, get_code, make_client
 from tests.support import error_codes, gid, gql, snapshot
 
@@ -105,3 +109,22 @@ async def test_reading_is_not_marking(world, clients, client, runtime):
     # The browser session reads and marks them all.
     session = await clients.as_user(kam.email)
     assert (await gql(session, LIST))["data"]["unreadNotificationCount"] == 2
+
+
+async def test_a_one_account_app_never_reads_the_digest_of_all_accounts(
+    world, clients, client, runtime
+):
+    kam, rows = await _setup(runtime, world)
+    settings = runtime.settings
+    tomorrow = clock.now().date() + timedelta(days=1)
+    at = datetime.combine(tomorrow, time(settings.digest_hour), ZoneInfo(kam.time_zone))
+    async with runtime.session_factory() as session:
+        assert await digest.send_digests(session, settings=settings, now=at) == 1
+        await session.commit()
+    session = await clients.as_user(kam.email)
+    assert (await gql(session, LIST))["data"]["unreadNotificationCount"] == 3
+    scope = "openid notifications:read"
+    for account in (world.a, world.b):
+        token = await _token(runtime, clients, client, kam, scope, (account.key_account.id,))
+        listed = (await bearer_gql(client, token, LIST))["data"]["notifications"]["nodes"]
+        assert [n["id"] for n in listed] == [gid("Notification", rows[account.workspace.id].id)]

@@ -157,7 +157,9 @@ def may_see(role: Role | None, *rows: _Shown, permission: Permission) -> bool:
 
 def may_receive(principal: Principal, event: Event) -> bool:
     """May a subscriber hear of this change event of its workspace?"""
-    if not can(principal, event.workspace_id, Permission.WORKSPACE_READ):
+    if event.workspace_id is None or not can(
+        principal, event.workspace_id, Permission.WORKSPACE_READ
+    ):
         return False
     return not event.internal or can(
         principal, event.workspace_id, Permission.ACCOUNT_INTERNAL_READ

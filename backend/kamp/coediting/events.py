@@ -20,7 +20,7 @@ _PENDING = "kamp.pending_events"
 
 @dataclass(frozen=True)
 class Event:
-    workspace_id: uuid.UUID
+    workspace_id: uuid.UUID | None  # None only for a notice of no one workspace (a digest)
     kind: str  # e.g. "Location.updated"
     node_type: str
     node_id: uuid.UUID
@@ -35,7 +35,7 @@ class Event:
     def to_json(self) -> str:
         data = asdict(self)
         data.update(
-            workspace_id=str(self.workspace_id),
+            workspace_id=str(self.workspace_id) if self.workspace_id else None,
             node_id=str(self.node_id),
             actor_id=str(self.actor_id) if self.actor_id else None,
             recipient_id=str(self.recipient_id) if self.recipient_id else None,
@@ -48,7 +48,7 @@ class Event:
     def from_json(cls, raw: str | bytes) -> Event:
         data = json.loads(raw)
         return cls(
-            workspace_id=uuid.UUID(data["workspace_id"]),
+            workspace_id=uuid.UUID(data["workspace_id"]) if data["workspace_id"] else None,
             kind=data["kind"],
             node_type=data["node_type"],
             node_id=uuid.UUID(data["node_id"]),
@@ -104,7 +104,7 @@ def changed(
 def notify(
     session: AsyncSession,
     *,
-    workspace_id: uuid.UUID,
+    workspace_id: uuid.UUID | None,
     recipient_id: uuid.UUID,
     node_type: str,
     node_id: uuid.UUID,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,10 @@ MAX_RANGE = timedelta(days=800)
 # Sub-daily rules would make an occurrence list explode; a team meets at most daily.
 FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 MAX_INTERVAL = 366
+# A rule that never meets (30 February) is walked by the library to the year 9999: seconds of
+# work, so it is refused when saved, from a walk in a thread given this long.
+PROBE_SECONDS = 1.0
+LAST_YEAR = 2199
 
 
 def parse_rule(text: str, starts_on: date, local_start: time) -> rrule:
@@ -40,6 +45,23 @@ def parse_rule(text: str, starts_on: date, local_start: time) -> rrule:
         # INTERVAL=0 repeats the first occurrence for ever: every walk past it never ends.
         raise UserError("rrule", f"Give an INTERVAL from 1 to {MAX_INTERVAL}.", ErrorCode.INVALID)
     return rule
+
+
+async def check_meets(rule: rrule) -> None:
+    """Refuse a rule with no occurrence in the years people plan in."""
+
+    def first() -> datetime | None:
+        return next(iter(rule), None)
+
+    never = UserError(
+        "rrule", "This rule never meets; check its days and months.", ErrorCode.INVALID
+    )
+    try:
+        found = await asyncio.wait_for(asyncio.to_thread(first), PROBE_SECONDS)
+    except TimeoutError as exc:
+        raise never from exc
+    if found is None or found.year > LAST_YEAR:
+        raise never
 
 
 def occurrences(rule: rrule, zone_name: str, start: datetime, end: datetime) -> list[datetime]:

@@ -158,7 +158,7 @@ async def create_series(
 ) -> MeetingSeries:
     require(principal, workspace_id, Permission.MEETINGS_RUN)
     timezones.zone(time_zone)
-    recurrence.parse_rule(rrule, starts_on, local_start_time)
+    await recurrence.check_meets(recurrence.parse_rule(rrule, starts_on, local_start_time))
     row = MeetingSeries(
         workspace_id=workspace_id,
         title=clean_text(title, "title", 200, required=True),
@@ -198,7 +198,8 @@ async def update_series(
         local_start_time = local_start_time.replace(tzinfo=None)
     if rrule is not None or local_start_time is not None:
         rrule = (rrule or row.rrule).strip().upper()
-        recurrence.parse_rule(rrule, row.starts_on, local_start_time or row.local_start_time)
+        rule = recurrence.parse_rule(rrule, row.starts_on, local_start_time or row.local_start_time)
+        await recurrence.check_meets(rule)
     await writes.update(
         session,
         principal=principal,

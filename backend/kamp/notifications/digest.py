@@ -53,14 +53,15 @@ async def send_digests(
     sent = 0
     for user in users:
         local_day = _local(now, user.time_zone).date()
-        body, workspace_id = await _digest(session, user, now)
-        if body is None or workspace_id is None:
+        body = await _digest(session, user, now)
+        if body is None:
             continue
         sent += len(
             await notify(
                 session,
                 user_ids=[user.id],
-                workspace_id=workspace_id,
+                # It speaks of all the user's accounts: an app limited to some never reads it.
+                workspace_id=None,
                 kind="digest",
                 title=f"Your kamp digest for {local_day:%A %d %B}",
                 body=body,
@@ -71,9 +72,7 @@ async def send_digests(
     return sent
 
 
-async def _digest(
-    session: AsyncSession, user: User, now: datetime
-) -> tuple[str | None, uuid.UUID | None]:
+async def _digest(session: AsyncSession, user: User, now: datetime) -> str | None:
     memberships = {
         m.workspace_id: m
         for m in await session.scalars(select(Membership).where(Membership.user_id == user.id))
@@ -129,7 +128,7 @@ async def _digest(
         )
     )
     if not (items or meetings or unread):
-        return None, None
+        return None
     sections: list[str] = []
     if meetings:
         lines = [
@@ -148,6 +147,4 @@ async def _digest(
         sections.append(f"Your open action items ({len(items)}):\n" + "\n".join(lines))
     if unread:
         sections.append(f"Unread notifications: {unread}")
-    first = (meetings or items or [None])[0]
-    workspace_id = first.workspace_id if first is not None else next(iter(memberships))
-    return "\n\n".join(sections), workspace_id
+    return "\n\n".join(sections)

@@ -30,7 +30,7 @@ async def notify(
     session: AsyncSession,
     *,
     user_ids: Iterable[uuid.UUID],
-    workspace_id: uuid.UUID,
+    workspace_id: uuid.UUID | None,
     kind: str,
     title: str,
     body: str = "",

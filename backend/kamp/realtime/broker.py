@@ -31,6 +31,7 @@ def channel_of(event: Event) -> str:
     """An event addressed to one user (a notification) goes to that user alone."""
     if event.recipient_id is not None:
         return user_channel(event.recipient_id)
+    assert event.workspace_id is not None, "only a notification belongs to no workspace"
     return workspace_channel(event.workspace_id)
 
 

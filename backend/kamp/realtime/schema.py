@@ -36,6 +36,7 @@ class WorkspaceEvent:
 
     @strawberry.field
     def workspace_id(self) -> strawberry.ID:
+        assert self.event.workspace_id is not None  # a workspace's channel carries its own
         return to_global_id("Workspace", self.event.workspace_id)
 
     @strawberry.field(description="The fields that changed, when the change was an update.")
