@@ -11,6 +11,7 @@ def load_all_models() -> None:
     from kamp.auth.oauth import models as oauth  # noqa: F401
     from kamp.coediting import models as coediting  # noqa: F401
     from kamp.forecasts import models as forecasts  # noqa: F401
+    from kamp.inventory import models as inventory  # noqa: F401
     from kamp.mail import models as mail  # noqa: F401
     from kamp.meetings import models as meetings  # noqa: F401
     from kamp.notifications import models as notifications  # noqa: F401

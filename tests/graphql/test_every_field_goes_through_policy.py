@@ -348,6 +348,8 @@ async def _hollis(runtime) -> tuple[Rows, uuid.UUID, uuid.UUID, User]:
         assert kara and workspace and hollis.kam_id == meridian.kam_id == kara.id
         for mapper in Base.registry.mappers:
             model, table = mapper.class_, mapper.local_table
+            if "id" not in table.c:
+                continue  # keyed by what it is about (a position, a day's demand): no node
             stmt = select(model)
             own = True
             if model is Workspace:

@@ -52,6 +52,15 @@ class Permission(StrEnum):
     NOTIFICATIONS_WRITE = "notifications:write"
     IDENTITY_MANAGE = "identity:manage"
     SELECTION_MANAGE = "selection:manage"
+    # Inventory: the board, stock reports, policies, the customer's approval of what is
+    # proposed, and the supplier moving orders on. The catalogue is the supplier's own.
+    INVENTORY_READ = "inventory:read"
+    STOCK_REPORT = "stock:report"
+    INVENTORY_PLAN = "inventory:plan"
+    REPLENISHMENT_APPROVE = "replenishment:approve"
+    ORDERS_FULFIL = "orders:fulfil"
+    ASSORTMENT_EDIT = "assortment:edit"
+    CATALOGUE_MANAGE = "catalogue:manage"
 
 
 P = Permission
@@ -68,6 +77,7 @@ _READ = frozenset(
         P.ACTIONS_READ,
         P.NOTIFICATIONS_READ,
         P.NOTIFICATIONS_WRITE,
+        P.INVENTORY_READ,
     }
 )
 _SUPPLIER_READ = _READ | {P.ACCOUNT_INTERNAL_READ, P.PLAN_COMMENT, P.ACTIONS_COMMENT}
@@ -75,17 +85,25 @@ _SUPPLIER_READ = _READ | {P.ACCOUNT_INTERNAL_READ, P.PLAN_COMMENT, P.ACTIONS_COM
 _COWORK = {P.MEETINGS_EDIT, P.ACTIONS_EDIT, P.ACTIONS_COMMENT}
 # Co-editing what is shared: the plan's elements and the org chart of one's own company.
 _CUSTOMER_EDIT = {P.PLAN_EDIT, P.RELATIONSHIPS_EDIT} | _COWORK
-_ORG_LEVEL = {P.CLIENTS_MANAGE, P.IDENTITY_MANAGE, P.SELECTION_MANAGE}
+_ORG_LEVEL = {P.CLIENTS_MANAGE, P.IDENTITY_MANAGE, P.SELECTION_MANAGE, P.CATALOGUE_MANAGE}
+# Stock comes from both sides; each side plans what it owns.
+_STOCK = {P.STOCK_REPORT, P.INVENTORY_PLAN}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.KAM: frozenset(Permission) - _ORG_LEVEL,
+    # The customer approves its replenishment: the KAM proposes, never approves for it.
+    Role.KAM: frozenset(Permission) - _ORG_LEVEL - {P.REPLENISHMENT_APPROVE},
     Role.SUPPLIER_MEMBER: _SUPPLIER_READ
     | {P.LOCATIONS_WRITE, P.PLAN_EDIT, P.RELATIONSHIPS_EDIT, P.PIPELINE_EDIT, P.FORECASTS_EDIT}
-    | _COWORK,
+    | {P.ORDERS_FULFIL, P.ASSORTMENT_EDIT}
+    | _COWORK
+    | _STOCK,
     Role.SUPPLIER_EXECUTIVE: _SUPPLIER_READ | {P.PLAN_APPROVE},
     Role.MENTOR: _SUPPLIER_READ,
     # The customer keeps its own sites up to date; it never reads the supplier's view.
-    Role.CUSTOMER_BUYER: _READ | {P.LOCATIONS_WRITE, P.FORECASTS_EDIT} | _CUSTOMER_EDIT,
+    Role.CUSTOMER_BUYER: _READ
+    | {P.LOCATIONS_WRITE, P.FORECASTS_EDIT, P.REPLENISHMENT_APPROVE}
+    | _CUSTOMER_EDIT
+    | _STOCK,
     Role.CUSTOMER_EXECUTIVE: _READ | {P.PLAN_APPROVE} | _CUSTOMER_EDIT,
 }
 
@@ -134,12 +152,26 @@ SCOPE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "notifications:write": frozenset({P.NOTIFICATIONS_WRITE}),
     # Registering, rotating and revoking integrator clients, never wider than the token itself.
     "clients:manage": frozenset({P.CLIENTS_MANAGE}),
+    "inventory:read": frozenset(
+        {P.WORKSPACE_READ, P.LOCATIONS_READ, P.INVENTORY_READ, P.ACCOUNT_INTERNAL_READ}
+    ),
+    "inventory:write": frozenset(
+        {
+            P.STOCK_REPORT,
+            P.INVENTORY_PLAN,
+            P.REPLENISHMENT_APPROVE,
+            P.ORDERS_FULFIL,
+            P.ASSORTMENT_EDIT,
+            P.CATALOGUE_MANAGE,
+        }
+    ),
 }
 
 # Organization-level abilities of organization admins, by side.
 ORG_ADMIN_PERMISSIONS: dict[Side, frozenset[Permission]] = {
     Side.SUPPLIER: frozenset(
         {P.ACCOUNT_MANAGE, P.CLIENTS_MANAGE, P.IDENTITY_MANAGE, P.SELECTION_MANAGE}
+        | {P.CATALOGUE_MANAGE}
     ),
     Side.CUSTOMER: frozenset({P.IDENTITY_MANAGE}),
 }

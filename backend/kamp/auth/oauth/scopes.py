@@ -22,6 +22,9 @@ PERMISSION_SCOPES: dict[str, str] = {
     "notifications:read": "Read your notifications",
     "notifications:write": "Mark your notifications read or unread",
     "clients:manage": "Register and manage integrator clients, never wider than this app",
+    "inventory:read": "Read stock, stock policies, replenishment proposals and orders",
+    "inventory:write": "Report stock, change policies, approve proposals and move orders on "
+    "(as the role allows)",
 }
 
 CATALOGUE: dict[str, str] = {**PERMISSION_SCOPES, **IDENTITY_SCOPES}
