@@ -435,6 +435,7 @@ async def year_view(
             for (at, other), rows in by_line.items()
             if at == month and other != line and (counted := _counted(rows)) is not None
         ]
+        forecast: Decimal | None
         if entry is not None:
             forecast, actual = entry.forecast, entry.actual
         else:
