@@ -281,7 +281,8 @@ async def test_the_window_reads_only_its_days_on_postgresql(runtime, world, stoc
         )
         raw = await (await session.connection()).get_raw_connection()
         plan = await raw.driver_connection.fetchval(
-            "EXPLAIN (ANALYZE, FORMAT JSON) " + positions._STATISTICS,
+            "EXPLAIN (ANALYZE, FORMAT JSON) " + positions._UPSERT_POSITIONS,
+            world.a.workspace.id,
             NOW,
             positions.DEFAULT_WINDOW_DAYS,
         )

@@ -25,7 +25,7 @@ left out too (no data, not zero demand). The sample deviation is the textbook es
 daily demand's deviation in the safety stock formula (z * sd * sqrt(lead time)); with fewer
 than two days it is 0, and `demand_days` says how little it rests on.
 
-On PostgreSQL a batch is copied (COPY) into a temporary staging table and applied with four
+On PostgreSQL a batch is copied (COPY) into a temporary staging table and applied with three
 statements, whatever its size; on SQLite (the embedded default) with executemany batches."""
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ class _Meta:
     now: datetime
 
 
-# --- PostgreSQL: COPY into a staging table, then four set-based statements --------------------
+# --- PostgreSQL: COPY into a staging table, then three set-based statements -------------------
 
 _STAGE = """
 CREATE TEMPORARY TABLE IF NOT EXISTS inventory_stock_stage (
@@ -153,42 +153,48 @@ SET quantity = demand_days.quantity + excluded.quantity,
     stockout = demand_days.stockout OR excluded.stockout
 """
 
+# The latest figures of each touched key (the newer of the batch's and the position's), and
+# its statistics over the window ending on that date, in one statement. Per key, an index
+# range scan of its window's days (the lateral subquery): the demand history of untouched
+# keys, and the days outside the window, are never read.
 _UPSERT_POSITIONS = """
 INSERT INTO stock_positions (
     location_id, product_id, workspace_id, report_id, as_of, on_hand, in_transit, on_order,
     committed, demand_mean, demand_sd, demand_days, updated_at)
-SELECT DISTINCT ON (location_id, product_id)
-    location_id, product_id, $1::uuid, id, as_of, on_hand, in_transit, on_order, committed,
-    0, 0, 0, $2::timestamptz
-FROM inventory_stock_stage
-ORDER BY location_id, product_id, as_of DESC, seq DESC
-ON CONFLICT (location_id, product_id) DO UPDATE
-SET report_id = excluded.report_id, as_of = excluded.as_of, on_hand = excluded.on_hand,
-    in_transit = excluded.in_transit, on_order = excluded.on_order,
-    committed = excluded.committed, updated_at = excluded.updated_at
-WHERE stock_positions.as_of <= excluded.as_of
-"""
-
-# Per touched key, an index range scan of its window's days (the lateral subquery): the
-# demand history of untouched keys, and the days outside the window, are never read.
-_STATISTICS = """
-UPDATE stock_positions p
-SET demand_mean = coalesce(w.mean, 0), demand_sd = coalesce(w.sd, 0), demand_days = w.n,
-    updated_at = $1::timestamptz
-FROM (SELECT DISTINCT location_id, product_id FROM inventory_stock_stage) k
-JOIN stock_positions sp USING (location_id, product_id)
+SELECT n.location_id, n.product_id, $1::uuid, n.id, n.as_of, n.on_hand, n.in_transit,
+    n.on_order, n.committed, coalesce(w.mean, 0), coalesce(w.sd, 0), w.n, $2::timestamptz
+FROM (
+    SELECT DISTINCT ON (location_id, product_id) *
+    FROM inventory_stock_stage
+    ORDER BY location_id, product_id, as_of DESC, seq DESC
+) n
+LEFT JOIN stock_positions old
+    ON old.location_id = n.location_id AND old.product_id = n.product_id
 LEFT JOIN stock_policies pol
-    ON pol.location_id = k.location_id AND pol.product_id = k.product_id
+    ON pol.location_id = n.location_id AND pol.product_id = n.product_id
 CROSS JOIN LATERAL (
     SELECT avg(d.quantity) AS mean, stddev_samp(d.quantity) AS sd, count(*) AS n
     FROM demand_days d
-    WHERE d.location_id = k.location_id AND d.product_id = k.product_id
-        AND d.day > (sp.as_of AT TIME ZONE 'UTC')::date
-            - coalesce(pol.demand_window_days, $2::integer)
-        AND d.day <= (sp.as_of AT TIME ZONE 'UTC')::date
+    WHERE d.location_id = n.location_id AND d.product_id = n.product_id
+        AND d.day > (greatest(n.as_of, old.as_of) AT TIME ZONE 'UTC')::date
+            - coalesce(pol.demand_window_days, $3::integer)
+        AND d.day <= (greatest(n.as_of, old.as_of) AT TIME ZONE 'UTC')::date
         AND NOT d.stockout
 ) w
-WHERE p.location_id = k.location_id AND p.product_id = k.product_id
+ON CONFLICT (location_id, product_id) DO UPDATE
+SET report_id = CASE WHEN stock_positions.as_of <= excluded.as_of
+        THEN excluded.report_id ELSE stock_positions.report_id END,
+    on_hand = CASE WHEN stock_positions.as_of <= excluded.as_of
+        THEN excluded.on_hand ELSE stock_positions.on_hand END,
+    in_transit = CASE WHEN stock_positions.as_of <= excluded.as_of
+        THEN excluded.in_transit ELSE stock_positions.in_transit END,
+    on_order = CASE WHEN stock_positions.as_of <= excluded.as_of
+        THEN excluded.on_order ELSE stock_positions.on_order END,
+    committed = CASE WHEN stock_positions.as_of <= excluded.as_of
+        THEN excluded.committed ELSE stock_positions.committed END,
+    as_of = greatest(stock_positions.as_of, excluded.as_of),
+    demand_mean = excluded.demand_mean, demand_sd = excluded.demand_sd,
+    demand_days = excluded.demand_days, updated_at = excluded.updated_at
 """
 
 
@@ -211,8 +217,7 @@ async def _apply_postgresql(session: AsyncSession, rows: Sequence[Row], meta: _M
         meta.batch_id,
     )
     await pg.execute(_UPSERT_DEMAND, meta.workspace_id)
-    await pg.execute(_UPSERT_POSITIONS, meta.workspace_id, meta.now)
-    await pg.execute(_STATISTICS, meta.now, DEFAULT_WINDOW_DAYS)
+    await pg.execute(_UPSERT_POSITIONS, meta.workspace_id, meta.now, DEFAULT_WINDOW_DAYS)
 
 
 # --- SQLite (and any other database): executemany batches --------------------------------------
