@@ -67,7 +67,7 @@ def test_z_of_common_service_levels():
 
 
 def test_safety_stock_with_varying_demand_and_lead_time():
-    # d̄ = 20/day, σd = 5, L = 4 days, σL = 1 day, 95 %:
+    # d̄ = 20/day, sd(d) = 5, L = 4 days, sd(L) = 1 day, 95 %:
     # SS = 1.6449 · √(4·25 + 400·1) = 1.6449 · √500 = 36.78
     ss = safety_stock(z_score(0.95), 20.0, 5.0, 4, 1.0)
     assert ss == pytest.approx(1.6448536 * math.sqrt(500), rel=1e-6)
@@ -133,7 +133,7 @@ def test_days_of_supply_and_stockout():
 
 def test_reorder_point_explanation_lists_every_input_and_step():
     e = explain(_inputs())
-    # IP = 60 + 20 + 0 − 10 = 70 ≤ ROP 116.78: order up to S = 256.78 → ⌈S⌉ − IP = 187.
+    # IP = 60 + 20 + 0 - 10 = 70 ≤ ROP 116.78: order up to S = 256.78 → ⌈S⌉ - IP = 187.
     assert _step(e, "inventory_position") == 70
     assert _step(e, "safety_stock") == 36.78  # 36.78004…, shown to 4 places
     assert _step(e, "trigger") is True
@@ -172,7 +172,7 @@ def test_above_the_reorder_point_no_order():
 
 
 def test_exactly_on_the_reorder_point_orders():
-    # σ = 0 everywhere: ROP = d̄·L = 80 exactly; IP = 80 reorders.
+    # sd = 0 everywhere: ROP = d̄·L = 80 exactly; IP = 80 reorders.
     e = explain(
         _inputs(demand_sd=0.0, lead_time_sd_days=0.0, on_hand=80, in_transit=0, committed=0)
     )

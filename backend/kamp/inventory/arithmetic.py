@@ -41,17 +41,17 @@ BLOCKED_BY_MAX = "blocked_by_max"
 FORMULAS = {
     "z": "z = Φ⁻¹(service level)",
     "inventory_position": (
-        "IP = on hand + in transit + on order − committed + ordered since report"
+        "IP = on hand + in transit + on order - committed + ordered since report"
     ),
-    "safety_stock": "SS = z · √(L · σd² + d̄² · σL²)",
+    "safety_stock": "SS = z · √(L · sd(d)² + d̄² · sd(L)²)",
     "reorder_point": "ROP = d̄ · L + SS",
     "order_up_to": "S = d̄ · (L + R) + SS",
     "trigger_rop": "order when IP ≤ ROP",
     "trigger_min": "order when IP ≤ min",
-    "need_rop": "q = ⌈S⌉ − IP",
-    "need_max": "q = max − IP",
+    "need_rop": "q = ⌈S⌉ - IP",
+    "need_max": "q = max - IP",
     "rounded": "⌈q / pack⌉ · pack, at least ⌈MOQ / pack⌉ · pack",
-    "quantity": "at most ⌊(max − IP) / pack⌋ · pack; 0 when that is below the MOQ",
+    "quantity": "at most ⌊(max - IP) / pack⌋ · pack; 0 when that is below the MOQ",
 }
 
 
@@ -71,7 +71,7 @@ def inventory_position(
 def safety_stock(
     z: float, demand_mean: float, demand_sd: float, lead: int, lead_sd: float
 ) -> float:
-    """z · √(L·σd² + d̄²·σL²): demand and lead time both vary. With σL = 0, z·σd·√L."""
+    """z · √(L·sd(d)² + d̄²·sd(L)²): demand and lead time both vary. With sd(L) = 0, z·sd(d)·√L."""
     return z * math.sqrt(
         lead * demand_sd * demand_sd + demand_mean * demand_mean * lead_sd * lead_sd
     )
