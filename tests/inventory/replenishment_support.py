@@ -99,3 +99,50 @@ async def add_policy(
     )
     await session.flush()
     return row
+
+
+async def principal_of(session: AsyncSession, user: Any, **narrowed: Any) -> Any:
+    """The principal of a signed-in user, narrowed like a token (`scopes=...`) if asked."""
+    from dataclasses import replace
+
+    from kamp.auth.service import principal_for_user
+
+    principal = await principal_for_user(session, user=user)
+    return replace(principal, **narrowed) if narrowed else principal
+
+
+async def open_proposal(runtime: Any, world: World) -> tuple[uuid.UUID, dict[str, uuid.UUID]]:
+    """Workspace A's HQ with three lines waiting: 187 pieces, 228 in packs of 12, and one
+    blocked by its max; returns the proposal and its lines by SKU."""
+    from sqlalchemy import select
+
+    from kamp.db import transaction
+    from kamp.inventory.evaluation import evaluate
+    from kamp.inventory.models import ProposalLine, ReplenishmentProposal
+
+    async with transaction(runtime.session_factory) as session:
+        plain = await add_product(session, world, "PLAIN")
+        packed = await add_product(session, world, "PACKED", pack=12, moq=24)
+        blocked = await add_product(session, world, "BLOCKED")
+        await add_assortment(session, world.a.workspace.id, plain, 2)
+        await add_assortment(session, world.a.workspace.id, packed, 4)
+        await add_policy(session, world.a.hq, plain)
+        await add_policy(
+            session,
+            world.a.hq,
+            packed,
+            method=PolicyMethod.MIN_MAX,
+            min_qty=100,
+            max_qty=300,
+            lead_time_days=2,
+        )
+        await add_policy(session, world.a.hq, blocked, max_qty=70)
+        await evaluate(session, run_key="open")
+    async with runtime.session_factory() as session:
+        proposal = await session.scalar(select(ReplenishmentProposal))
+        assert proposal is not None
+        names = {plain.id: "PLAIN", packed.id: "PACKED", blocked.id: "BLOCKED"}
+        lines = {
+            names[line.product_id]: line.id for line in await session.scalars(select(ProposalLine))
+        }
+    return proposal.id, lines

@@ -28,7 +28,6 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from typing import cast as typing_cast
 
 from sqlalchemy import (
     JSON,
@@ -59,7 +58,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
@@ -94,6 +92,8 @@ from kamp.inventory.models import (
 # A priority when the account's assortment does not list the product.
 DEFAULT_PRIORITY = 3
 ORDER_PREFIX = "PO-"
+# Lines written by one run beyond which PostgreSQL's statistics are refreshed at once.
+ANALYZE_AFTER = 5000
 
 
 @dataclass(frozen=True)
@@ -481,7 +481,7 @@ async def evaluate(
     await session.execute(delete(_candidates))
     try:
         candidates = _candidate_select(sql, zs, workspace_id)
-        found = await session.execute(
+        await session.execute(
             _candidates.insert().from_select(
                 [
                     "policy_id",
@@ -496,11 +496,19 @@ async def evaluate(
                 candidates,
             )
         )
-        asked = typing_cast(CursorResult[Any], found).rowcount or 0  # an INSERT's result
+        asked = await session.scalar(select(func.count()).select_from(_candidates)) or 0
         if asked == 0:
             return Evaluation(0, 0, 0, 0, 0)
+        if sql.pg:
+            # Temporary tables have no statistics until analyzed: the joins below would
+            # guess them empty.
+            await session.execute(text("ANALYZE replenishment_candidates"))
         proposal_ids = await _insert_proposals(session, sql, at, run_key)
         lines, auto = await _insert_lines(session, sql, at, run_key, workspace_id)
+        if sql.pg and lines > ANALYZE_AFTER:
+            # Statistics of the rows just written, so that the statements below do not plan
+            # for the tables as they were (a nested loop over thousands of "absent" lines).
+            await session.execute(text("ANALYZE replenishment_proposals, proposal_lines"))
         order_ids = await _auto_orders(session, sql, at, now, run_key, workspace_id)
         proposal_ids = await _settle_proposals(session, at, run_key, proposal_ids)
     finally:
