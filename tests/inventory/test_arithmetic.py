@@ -211,3 +211,13 @@ def test_auto_approval_up_to_the_threshold():
 def test_ordered_since_report_counts():
     e = explain(_inputs(ordered_since_report=60))
     assert _step(e, "inventory_position") == 130 and not e.order
+
+
+def test_a_stored_explanation_is_shown_with_its_formulas():
+    from kamp.inventory.arithmetic import with_formulas
+
+    for inputs in (_inputs(), _inputs(method=MIN_MAX, min_qty=100, max_qty=300)):
+        e = explain(inputs)
+        stored = e.as_json(formulas=False)
+        assert all(set(step) == {"name", "value"} for step in stored["steps"])
+        assert with_formulas(stored) == e.as_json()

@@ -176,16 +176,50 @@ class Explanation:
     stockout_date: date | None
     auto_approve: bool = field(default=False)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, *, formulas: bool = True) -> dict[str, Any]:
+        """The JSON shown; `formulas=False` gives what a line stores (each step's name and
+        value: the formula of a step is a constant of its name, added by `with_formulas`)."""
+        steps = [asdict(step) for step in self.steps]
+        if not formulas:
+            steps = [{"name": step["name"], "value": step["value"]} for step in steps]
         return {
             "method": self.method,
             "inputs": self.inputs,
-            "steps": [asdict(step) for step in self.steps],
+            "steps": steps,
             "quantity": self.quantity,
             "note": self.note,
             "days_of_supply": self.days_of_supply,
             "stockout_date": self.stockout_date.isoformat() if self.stockout_date else None,
         }
+
+
+STEP_FORMULAS = {
+    "z": FORMULAS["z"],
+    "inventory_position": FORMULAS["inventory_position"],
+    "safety_stock": FORMULAS["safety_stock"],
+    "reorder_point": FORMULAS["reorder_point"],
+    "order_up_to": FORMULAS["order_up_to"],
+    "rounded": FORMULAS["rounded"],
+    "quantity": FORMULAS["quantity"],
+}
+
+
+def with_formulas(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored explanation as it is shown: each step with its formula."""
+    method = stored.get("method")
+    by_method = {
+        "trigger": FORMULAS["trigger_rop" if method == REORDER_POINT else "trigger_min"],
+        "need": FORMULAS["need_rop" if method == REORDER_POINT else "need_max"],
+    }
+    steps = [
+        {
+            "name": step["name"],
+            "formula": by_method.get(step["name"]) or STEP_FORMULAS.get(step["name"], ""),
+            "value": step.get("value"),
+        }
+        for step in stored.get("steps", [])
+    ]
+    return {**stored, "steps": steps}
 
 
 def _r(value: float | None) -> float | None:

@@ -392,13 +392,13 @@ def _candidate_select(
 
 
 def _explanation(sql: _Sql, s: Any, quantity: Any, note: Any) -> ColumnElement[Any]:
-    """The explanation of `kamp.inventory.arithmetic.Explanation.as_json`, built in SQL."""
+    """The explanation of `Explanation.as_json(formulas=False)`, built in SQL."""
     r = sql.rounded
 
     def step(name: str, formula: str, value: Any) -> ColumnElement[Any]:
-        return sql.json_object(
-            ("name", _const(name)), ("formula", _const(formula)), ("value", value)
-        )
+        # The formula is a constant of the step's name: shown, not stored (`with_formulas`).
+        del formula
+        return sql.json_object(("name", _const(name)), ("value", value))
 
     inputs = sql.json_object(
         ("as_of", sql.iso_instant(s.c.as_of)),
