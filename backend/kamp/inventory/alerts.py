@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select, text, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
@@ -28,7 +28,14 @@ from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
 from kamp.auth.service import principal_for_user
 from kamp.coediting.models import Visibility
-from kamp.inventory.models import AlertKind, Product, StockAlert, StockPolicy, StockPosition
+from kamp.inventory.models import (
+    AlertKind,
+    AssortmentItem,
+    Product,
+    StockAlert,
+    StockPolicy,
+    StockPosition,
+)
 from kamp.notifications.service import notify
 
 STALE_AFTER = timedelta(days=7)
@@ -45,7 +52,7 @@ WORDS = {
 }
 MAX_LINES = 20
 
-P, Q, G = StockPolicy, StockPosition, Product
+P, Q, G, A = StockPolicy, StockPosition, Product, AssortmentItem
 POSITION = Q.on_hand + Q.in_transit + Q.on_order - Q.committed
 LEAD_DEMAND = Q.demand_mean * func.coalesce(P.lead_time_days, G.lead_time_days)
 
@@ -57,11 +64,16 @@ def _holds(kind: AlertKind) -> ColumnElement[bool]:
     return and_(P.max_qty.is_not(None), P.max_qty < POSITION)
 
 
+# An alert is the supplier's alone when its policy or the product's assortment item is.
+INTERNAL = or_(P.visibility == Visibility.INTERNAL, A.visibility == Visibility.INTERNAL)
+
+
 def _positions() -> Any:
     return (
-        select(P.workspace_id, P.location_id, P.product_id, P.visibility)
+        select(P.workspace_id, P.location_id, P.product_id, INTERNAL)
         .join(Q, and_(Q.location_id == P.location_id, Q.product_id == P.product_id))
         .join(G, G.id == P.product_id)
+        .join(A, and_(A.workspace_id == P.workspace_id, A.product_id == P.product_id))
         .where(P.active.is_(True))
     )
 
@@ -86,7 +98,7 @@ async def _raise_product_alerts(session: AsyncSession, now: datetime) -> list[Ra
             .add_columns(POSITION, LEAD_DEMAND, P.max_qty, Q.as_of)
             .where(_holds(kind), ~already)
         )
-        for workspace_id, location_id, product_id, visibility, ip, lead, cap, as_of in rows:
+        for workspace_id, location_id, product_id, internal, ip, lead, cap, as_of in rows:
             figures = {"inventoryPosition": int(ip), "asOf": as_of.isoformat()}
             if kind == AlertKind.STOCKOUT_RISK:
                 figures["leadTimeDemand"] = round(float(lead), 2)
@@ -101,7 +113,7 @@ async def _raise_product_alerts(session: AsyncSession, now: datetime) -> list[Ra
                 created_at=now,
             )
             session.add(alert)
-            raised.append(Raised(alert, visibility == Visibility.INTERNAL))
+            raised.append(Raised(alert, bool(internal)))
     return raised
 
 
@@ -298,10 +310,11 @@ async def open_alerts(
     require(principal, workspace_id, Permission.INVENTORY_READ)
     policy_hidden = (
         select(P.id)
+        .join(A, and_(A.workspace_id == P.workspace_id, A.product_id == P.product_id))
         .where(
             P.location_id == StockAlert.location_id,
             P.product_id == StockAlert.product_id,
-            P.visibility == Visibility.INTERNAL,
+            INTERNAL,
         )
         .exists()
     )

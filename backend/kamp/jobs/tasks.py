@@ -18,6 +18,7 @@ from kamp.coediting.events import drop_recorded, take_recorded
 from kamp.db import transaction
 from kamp.forecasts import deviations
 from kamp.inventory import alerts as stock_alerts
+from kamp.inventory import evaluation
 from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, TaskFunction, dispatch
 from kamp.mail.models import OutboxMessage
 from kamp.mail.service import MailNotSent, deliver
@@ -148,6 +149,30 @@ async def check_stock(ctx: dict[str, Any]) -> int:
     )
 
 
+def hourly_run_key() -> str:
+    """The run key of the scheduled evaluation: one per hour, so a duplicated or retried
+    run of the same hour finds its proposals already written."""
+    return f"hourly:{clock.now():%Y-%m-%dT%H}"
+
+
+async def evaluate_replenishment(
+    ctx: dict[str, Any], *, workspace_id: str | None = None, run_key: str | None = None
+) -> int:
+    """Evaluate every stock policy (of one workspace, if named) into proposals; returns the
+    lines written. Hourly, and on demand."""
+    key = run_key or hourly_run_key()
+    workspace = uuid.UUID(workspace_id) if workspace_id else None
+    result = await in_transaction(
+        ctx, lambda session: evaluation.evaluate(session, workspace_id=workspace, run_key=key)
+    )
+    if result.lines:
+        log.info(
+            "replenishment proposed",
+            extra={"lines": result.lines, "proposals": result.proposals, "orders": result.orders},
+        )
+    return result.lines
+
+
 TASKS: dict[str, TaskFunction] = {
     "deliver_mail": deliver_mail,
     "sweep_outbox": sweep_outbox,
@@ -158,6 +183,7 @@ TASKS: dict[str, TaskFunction] = {
     "send_digests": send_digests,
     "schedule_series": schedule_series,
     "check_stock": check_stock,
+    "evaluate_replenishment": evaluate_replenishment,
 }
 
 # Periodic tasks and their period in minutes: arq cron in the worker, a loop in the server
@@ -172,4 +198,5 @@ SCHEDULE: dict[str, int] = {
     "send_digests": 60,
     "schedule_series": 60,
     "check_stock": 60,
+    "evaluate_replenishment": 60,
 }

@@ -1,0 +1,171 @@
+"""Evaluating every policy into proposals: the same lines and explanations on both databases
+as the arithmetic gives, auto-approval, and nothing written twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from kamp.db import transaction
+from kamp.inventory.arithmetic import Inputs, explain
+from kamp.inventory.evaluation import evaluate
+from kamp.inventory.models import (
+    LineStatus,
+    Order,
+    OrderLine,
+    OrderOrigin,
+    PolicyMethod,
+    ProposalLine,
+    ProposalStatus,
+    ReplenishmentProposal,
+)
+from tests.inventory.replenishment_support import AS_OF, add_assortment, add_policy, add_product
+
+
+async def _setup(runtime, world):
+    async with transaction(runtime.session_factory) as session:
+        rop = await add_product(session, world, "ROP-1")
+        packed = await add_product(session, world, "PACK-12", pack=12, moq=30, lead=5, lead_sd="0")
+        calm = await add_product(session, world, "CALM")
+        await add_assortment(session, world.a.workspace.id, packed, 1)
+        # A: reorder point, 187 to order (the arithmetic's worked case).
+        await add_policy(session, world.a.hq, rop)
+        # A: min/max in packs, auto-approved up to 300, capped by the max.
+        await add_policy(
+            session,
+            world.a.region,
+            packed,
+            method=PolicyMethod.MIN_MAX,
+            min_qty=100,
+            max_qty=300,
+            auto_approve_max_qty=300,
+            lead_time_days=2,
+        )
+        # A: plenty on hand, nothing to order.
+        await add_policy(session, world.a.region, calm, on_hand=5000)
+        # B: blocked by its max.
+        await add_policy(session, world.b.hq, packed, max_qty=75)
+    return rop, packed
+
+
+async def _lines(runtime):
+    async with runtime.session_factory() as session:
+        rows = await session.scalars(select(ProposalLine).order_by(ProposalLine.quantity))
+        return list(rows)
+
+
+async def _count(runtime, model):
+    async with runtime.session_factory() as session:
+        return await session.scalar(select(func.count()).select_from(model))
+
+
+def _reference(**kw):
+    base = dict(
+        method="REORDER_POINT",
+        as_of=AS_OF,
+        on_hand=60,
+        in_transit=20,
+        on_order=0,
+        committed=10,
+        demand_mean=20.0,
+        demand_sd=5.0,
+        demand_days=28,
+        lead_time_days=4,
+        lead_time_sd_days=1.0,
+        lead_time_source="product",
+        review_period_days=7,
+        service_level=0.95,
+        min_qty=None,
+        max_qty=None,
+        pack_multiple=1,
+        min_order_qty=1,
+    )
+    return explain(Inputs(**{**base, **kw}))
+
+
+async def test_evaluation_proposes_what_the_arithmetic_says(runtime, world):
+    rop, packed = await _setup(runtime, world)
+    async with transaction(runtime.session_factory) as session:
+        result = await evaluate(session, run_key="run-1")
+    assert (result.proposals, result.lines, result.auto_approved, result.orders) == (3, 3, 1, 1)
+
+    lines = await _lines(runtime)
+    by_product = {(line.workspace_id, line.product_id): line for line in lines}
+    worked = by_product[(world.a.workspace.id, rop.id)]
+    assert worked.quantity == 187 and worked.status == LineStatus.PROPOSED
+    assert worked.explanation == _reference().as_json(formulas=False)
+
+    auto = by_product[(world.a.workspace.id, packed.id)]
+    expected = _reference(
+        method="MIN_MAX",
+        min_qty=100,
+        max_qty=300,
+        pack_multiple=12,
+        min_order_qty=30,
+        lead_time_days=2,
+        lead_time_sd_days=0.0,
+        lead_time_source="policy",
+        auto_approve_max_qty=300,
+    )
+    assert auto.quantity == expected.quantity == 228  # 230 -> 240 in packs, max leaves 228
+    assert auto.explanation == expected.as_json(formulas=False)
+    assert auto.status == LineStatus.AUTO_APPROVED and auto.approved_quantity == 228
+
+    blocked = by_product[(world.b.workspace.id, packed.id)]
+    assert blocked.quantity == 0 and blocked.status == LineStatus.PROPOSED
+    assert blocked.explanation["note"] == "blocked_by_max"
+    assert blocked.explanation == _reference(
+        max_qty=75, pack_multiple=12, min_order_qty=30, lead_time_days=5, lead_time_sd_days=0.0
+    ).as_json(formulas=False)
+
+    async with runtime.session_factory() as session:
+        order = await session.scalar(select(Order))
+        assert order.origin == OrderOrigin.AUTO and order.number == "PO-000001"
+        assert order.priority == 1 and order.location_id == world.a.region.id
+        assert order.version == 1
+        order_line = await session.scalar(select(OrderLine))
+        assert (order_line.quantity, order_line.proposal_line_id) == (228, auto.id)
+        proposals = {p.location_id: p for p in await session.scalars(select(ReplenishmentProposal))}
+        assert proposals[world.a.region.id].status == ProposalStatus.DECIDED
+        assert proposals[world.a.hq.id].status == ProposalStatus.OPEN
+        assert all(p.version == 1 and p.run_key == "run-1" for p in proposals.values())
+
+
+async def test_a_retried_or_duplicated_run_writes_nothing_twice(runtime, world):
+    await _setup(runtime, world)
+    async with transaction(runtime.session_factory) as session:
+        await evaluate(session, run_key="run-1")
+    from tests.support import snapshot
+
+    before = await snapshot(runtime.session_factory)
+    for key in ("run-1", "run-2"):
+        async with transaction(runtime.session_factory) as session:
+            again = await evaluate(session, run_key=key)
+        assert (again.proposals, again.lines, again.orders) == (0, 0, 0)
+    assert await snapshot(runtime.session_factory) == before
+
+
+async def test_one_workspace_only(runtime, world):
+    await _setup(runtime, world)
+    async with transaction(runtime.session_factory) as session:
+        result = await evaluate(session, workspace_id=world.b.workspace.id, run_key="b")
+    assert (result.proposals, result.lines) == (1, 1)
+    assert await _count(runtime, ReplenishmentProposal) == 1
+
+
+async def test_an_order_placed_since_the_report_counts(runtime, world, clock):
+    clock.travel(AS_OF + timedelta(hours=1))
+    await _setup(runtime, world)
+    async with transaction(runtime.session_factory) as session:
+        await evaluate(session, run_key="run-1")
+    # A new report of the same figures for the auto-approved policy, dated before its order:
+    # the order placed since counts, so nothing is ordered again.
+    async with transaction(runtime.session_factory) as session:
+        from kamp.inventory.models import StockPosition
+
+        for position in await session.scalars(select(StockPosition)):
+            position.report_id = __import__("uuid").uuid4()
+    async with transaction(runtime.session_factory) as session:
+        again = await evaluate(session, run_key="run-2")
+    assert (again.lines, again.orders) == (0, 0)
