@@ -173,7 +173,7 @@ ORG_ADMIN_PERMISSIONS: dict[Side, frozenset[Permission]] = {
         {P.ACCOUNT_MANAGE, P.CLIENTS_MANAGE, P.IDENTITY_MANAGE, P.SELECTION_MANAGE}
         | {P.CATALOGUE_MANAGE}
     ),
-    Side.CUSTOMER: frozenset({P.IDENTITY_MANAGE}),
+    Side.CUSTOMER: frozenset({P.IDENTITY_MANAGE, P.CLIENTS_MANAGE}),
 }
 
 

@@ -182,18 +182,21 @@ async def _machine_principal(
     scopes: frozenset[str],
     limit: set[uuid.UUID],
 ) -> Principal:
-    """A machine client acts with its role in the supplier's key accounts (or chosen ones)."""
+    """A machine client acts with its role in its organization's key accounts (or chosen
+    ones): a supplier's as the supplier, a customer's as the customer."""
+    side = role.side
+    own = KeyAccount.supplier_id if side == Side.SUPPLIER else KeyAccount.customer_id
     stmt = (
         select(Workspace.id)
         .join(KeyAccount, KeyAccount.id == Workspace.key_account_id)
-        .where(KeyAccount.supplier_id == client.organization_id)
+        .where(own == client.organization_id)
     )
     if limit:
         stmt = stmt.where(KeyAccount.id.in_(limit))
     workspaces = list(await session.scalars(stmt))
     return Principal(
         organization_id=client.organization_id,
-        side=Side.SUPPLIER,
+        side=side,
         client_id=client.id,
         workspace_roles=dict.fromkeys(workspaces, role),
         scopes=scopes,

@@ -96,11 +96,12 @@ def _check_redirect_uri(uri: str) -> None:
 async def _key_accounts(
     session: AsyncSession, principal: Principal, key_account_ids: Sequence[uuid.UUID]
 ) -> list[uuid.UUID]:
+    # Each side's clients reach the key accounts its organization is a party to.
+    own = KeyAccount.supplier_id if principal.side == Side.SUPPLIER else KeyAccount.customer_id
     accounts = list(
         await session.scalars(
             select(KeyAccount).where(
-                KeyAccount.id.in_(key_account_ids),
-                KeyAccount.supplier_id == principal.organization_id,
+                KeyAccount.id.in_(key_account_ids), own == principal.organization_id
             )
         )
     )
@@ -149,10 +150,13 @@ async def register_client(
     key_account_ids: Sequence[uuid.UUID] = (),
 ) -> tuple[OAuthClient, str | None]:
     """Returns the client and its secret, which is shown this once and stored only hashed."""
-    if principal.side != Side.SUPPLIER or not _may_manage(principal):
+    if not _may_manage(principal):
+        raise Forbidden()
+    # A customer's clients are its admin's to register (its ERP reporting stock, say).
+    if principal.side == Side.CUSTOMER and not _is_admin(principal):
         raise Forbidden()
     if not _is_admin(principal) and not key_account_ids:
-        raise Forbidden("Only a supplier admin registers clients for every key account.")
+        raise Forbidden("Only an admin registers clients for every key account.")
     limit = principal.key_account_limit
     if limit is not None and not (key_account_ids and set(key_account_ids) <= limit):
         raise Forbidden("A client stays within the key accounts this token is limited to.")
@@ -166,12 +170,13 @@ async def register_client(
         raise UserError("scopes", f"Unknown scopes: {', '.join(bad)}.", ErrorCode.INVALID)
     _not_wider(principal, wanted)
     if kind == ClientKind.MACHINE:
-        if role is None or role.side != Side.SUPPLIER or role == Role.KAM:
-            raise UserError(
-                "role",
-                "A machine client acts with a supplier role other than KAM.",
-                ErrorCode.INVALID,
+        if role is None or role.side != principal.side or role == Role.KAM:
+            side = (
+                "a supplier role other than KAM"
+                if principal.side == Side.SUPPLIER
+                else ("a customer role")
             )
+            raise UserError("role", f"A machine client acts with {side}.", ErrorCode.INVALID)
         if not confidential:
             raise UserError(
                 "confidential", "A machine client must keep a secret.", ErrorCode.INVALID
