@@ -23,6 +23,7 @@ from kamp.graphql.errors import KampErrors
 from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
 from kamp.graphql.text_inputs import TextInputs
+from kamp.inventory.schema import InventoryMutation, InventoryQuery
 from kamp.meetings.calendar_schema import CalendarMutation, CalendarQuery
 from kamp.meetings.schema import MeetingsMutation, MeetingsQuery
 from kamp.meetings.series_schema import SeriesMutation
@@ -68,6 +69,7 @@ Query = merge_types(
         CalendarQuery,
         ActionsQuery,
         NotificationsQuery,
+        InventoryQuery,
         HistoryQuery,
     ),
 )
@@ -88,6 +90,7 @@ Mutation = merge_types(
         SeriesMutation,
         ActionsMutation,
         NotificationsMutation,
+        InventoryMutation,
     ),
 )
 
