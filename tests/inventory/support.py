@@ -9,10 +9,11 @@ its global `id` and `version`.
     ids = await stocked(runtime, world, world.a)                   # all three at once
 
 With a client, each helper runs one mutation as that client's user and fails the test on any
-error (the client must be allowed to)."""
+error (the client must be allowed to). Fields may be named either way (min_qty or minQty)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -112,6 +113,10 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
 def _shown(row: Any, type_name: str) -> dict[str, Any]:
     """A row as the API names it (camelCase fields, a global ID, enums by name)."""
     shown: dict[str, Any] = {}
@@ -149,6 +154,7 @@ async def product(
         variables = {"sku": sku, "name": name, **{_camel(k): v for k, v in fields.items()}}
         return await ok(runtime_or_http, CREATE_PRODUCT, {"input": variables})
     assert world is not None, "name the world whose supplier admin adds the product"
+    fields = {_snake(k): v for k, v in fields.items()}
     if isinstance(fields.get("unit_of_sale"), str):
         fields["unit_of_sale"] = UnitOfSale(fields["unit_of_sale"])
     row = await _as(
@@ -176,6 +182,7 @@ async def assortment_item(
             **{_camel(k): v for k, v in fields.items()},
         }
         return await ok(runtime_or_http, ADD_ITEM, {"input": variables})
+    fields = {_snake(k): v for k, v in fields.items()}
     row = await _as(
         runtime_or_http,
         account.users[Role.KAM],
@@ -210,6 +217,7 @@ async def policy(
         }
         return await ok(runtime_or_http, CREATE_POLICY, {"input": variables})
     runtime = runtime_or_http
+    fields = {_snake(k): v for k, v in fields.items()}
     visibility = fields.pop("visibility", None)
     method = fields.pop("method", None)
     supplier = {k: v for k, v in fields.items() if DEFAULT_OWNERS[PolicyParameter(k)] == SUPPLIER}
