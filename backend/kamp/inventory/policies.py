@@ -102,14 +102,15 @@ _SIDE_NAME = {Side.SUPPLIER: "the supplier", Side.CUSTOMER: "the customer"}
 
 
 def owners_of(row: StockPolicy) -> dict[PolicyParameter, Side]:
-    """Each parameter's owner side: the stored one, the default for any not stored."""
+    """Each parameter's owner side (the stored one, the default for any not stored), in the
+    parameters' order."""
     stored = row.owners or {}
     found = dict(DEFAULT_OWNERS)
     for parameter in PolicyParameter:
         side = stored.get(parameter.value)
         if side in (Side.SUPPLIER.value, Side.CUSTOMER.value):
             found[parameter] = Side(side)
-    return found
+    return {parameter: found[parameter] for parameter in PolicyParameter}
 
 
 def owned_by(principal: Principal, row: StockPolicy) -> list[PolicyParameter]:
