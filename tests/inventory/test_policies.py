@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kamp.accounts.models import Role
+from tests.conftest import count_statements
 from tests.inventory.support import (
     ACCEPT,
     CHANGES,
@@ -23,6 +24,7 @@ from tests.inventory.support import (
     assortment_item,
     ok,
     product,
+    stocked,
 )
 from tests.inventory.test_catalogue import refused
 from tests.support import gid, gql
@@ -438,3 +440,32 @@ async def test_viewer_can(world, clients, runtime, stock, kam, role):
     assert policy["viewerOwns"] == expected
     assert proposal["viewerCanDecide"] is (role == Role.CUSTOMER_BUYER)
     assert proposal["viewerCan"]["delete"] is (role == Role.KAM)
+
+
+BOARD = """query($ws: ID!) { stockPolicies(workspaceId: $ws, first: 100) { nodes {
+  id minQty location { name } product { sku }
+  parameterChanges(first: 10) { nodes { field currentValue proposedBy { email }
+    policy { id } } } } } }"""
+
+
+async def test_nested_fields_are_batched(world, runtime, kam):
+    """The statements of a policy list do not grow with its policies and their changes."""
+
+    async def grow(start: int, count: int) -> None:
+        for n in range(start, start + count):
+            made = await stocked(runtime, world, world.a, sku=f"SKU-{n}", location="hq")
+            await ok(kam, PROPOSE, propose({"id": made["policy"]}, "MIN_QTY", str(n + 1)))
+
+    async def statements() -> int:
+        with count_statements(runtime.engine) as counter:
+            result = await gql(kam, BOARD, {"ws": world.a.workspace_gid})
+        assert "errors" not in result, result
+        return counter.count
+
+    await grow(0, 2)
+    few = await statements()
+    await grow(2, 4)
+    listed = await gql(kam, BOARD, {"ws": world.a.workspace_gid})
+    nodes = listed["data"]["stockPolicies"]["nodes"]
+    assert len(nodes) == 6 and all(len(n["parameterChanges"]["nodes"]) == 1 for n in nodes)
+    assert await statements() == few

@@ -119,7 +119,13 @@ def _whole_catalogue(principal: Principal) -> uuid.UUID | None:
 
 def product_visible(principal: Principal) -> ColumnElement[bool]:
     """Products of the principal's own catalogue, or of an assortment it may see."""
-    in_assortment = (
+    supplier = _whole_catalogue(principal)
+    if supplier is not None:
+        # Every assortment it may see is of its own catalogue.
+        return Product.supplier_id == supplier
+    if not workspaces_with(principal, READ):
+        return false()
+    return (
         select(AssortmentItem.id)
         .where(
             AssortmentItem.product_id == Product.id,
@@ -127,12 +133,6 @@ def product_visible(principal: Principal) -> ColumnElement[bool]:
         )
         .exists()
     )
-    supplier = _whole_catalogue(principal)
-    if supplier is not None:
-        return or_(Product.supplier_id == supplier, in_assortment)
-    if not workspaces_with(principal, READ):
-        return false()
-    return in_assortment
 
 
 def _manage(principal: Principal) -> uuid.UUID:
