@@ -464,13 +464,15 @@ async def update_assortment_item(
     row = await visible_item(session, principal, item_id)
     workspace = row.workspace_id
     if _customer_editor(principal, workspace):
-        for name, value in (
-            ("priority", priority),
-            ("visibility", visibility),
-            ("cost", None if isinstance(cost, Keep) else "given"),
-            ("marginPct", None if isinstance(margin_pct, Keep) else "given"),
+        # Restating the priority or visibility as they are is no change; cost and margin it
+        # cannot even read.
+        for name, changes in (
+            ("priority", priority is not None and priority != row.priority),
+            ("visibility", visibility is not None and visibility != row.visibility),
+            ("cost", not isinstance(cost, Keep)),
+            ("marginPct", not isinstance(margin_pct, Keep)),
         ):
-            if value is not None:
+            if changes:
                 raise UserError(
                     name,
                     "Only the supplier changes this; you keep your own item number.",
