@@ -161,9 +161,18 @@ def test_cli_worker_starts_on_redis_and_stops_cleanly(database_url):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    time.sleep(3)
+    # Started when it has listed its functions (seconds on a busy machine), then stopped.
+    assert worker.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any("deliver_mail" in line for line in lines):
+        line = worker.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
     worker.send_signal(signal.SIGTERM)
-    output, _ = worker.communicate(timeout=20)
+    rest, _ = worker.communicate(timeout=20)
+    output = "".join(lines) + rest
     assert "deliver_mail" in output and "notify_deviations" in output, output
     assert worker.returncode == 0, output
 

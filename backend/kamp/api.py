@@ -23,6 +23,7 @@ from kamp.graphql.errors import KampErrors
 from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
 from kamp.graphql.text_inputs import TextInputs
+from kamp.inventory.alerts_schema import StockAlertsQuery
 from kamp.inventory.schema import InventoryMutation, InventoryQuery
 from kamp.meetings.calendar_schema import CalendarMutation, CalendarQuery
 from kamp.meetings.schema import MeetingsMutation, MeetingsQuery
@@ -69,6 +70,7 @@ Query = merge_types(
         CalendarQuery,
         ActionsQuery,
         NotificationsQuery,
+        StockAlertsQuery,
         InventoryQuery,
         HistoryQuery,
     ),

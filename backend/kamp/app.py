@@ -28,6 +28,7 @@ from kamp.auth.resolve import bearer_resolver, principal_resolver
 from kamp.db import make_engine, make_session_factory
 from kamp.graphql.context import Context
 from kamp.graphql.view import KampGraphQL
+from kamp.inventory import routes as inventory_routes
 from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, JobQueue
 from kamp.jobs.tasks import SCHEDULE, TASKS
 from kamp.meetings import routes as meeting_routes
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *federation_routes.routes,
         *oauth_routes.routes,
         *meeting_routes.routes,
+        *inventory_routes.routes,
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
     ]

@@ -68,6 +68,8 @@ class Settings:
     # Requests: the HTTP body, how deep its JSON may nest, names in the document and the
     # operation name, and string literals in the document.
     max_body_bytes: int = 256 * 1024
+    # A stock report file (CSV or 852) uploaded in one request: streamed to a temporary file.
+    max_upload_bytes: int = 512 * 1024 * 1024
     max_json_depth: int = 64
     max_name_length: int = 100
     max_string_literal: int = 16 * 1024
@@ -106,6 +108,7 @@ class Settings:
             max_tokens=_env_int("MAX_TOKENS", 2000),
             max_query_cost=_env_int("MAX_QUERY_COST", 1_000_000),
             max_body_bytes=_env_int("MAX_BODY_BYTES", 256 * 1024),
+            max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 512 * 1024 * 1024),
             max_json_depth=_env_int("MAX_JSON_DEPTH", 64),
             max_name_length=_env_int("MAX_NAME_LENGTH", 100),
             max_string_literal=_env_int("MAX_STRING_LITERAL", 16 * 1024),
@@ -146,6 +149,7 @@ class Settings:
             ("TOKEN_REQUESTS_PER_MINUTE", self.token_requests_per_minute, 1, 100_000),
             ("MAX_QUERY_COST", self.max_query_cost, 1, 10_000_000),
             ("MAX_BODY_BYTES", self.max_body_bytes, 1024, 64 * 1024 * 1024),
+            ("MAX_UPLOAD_BYTES", self.max_upload_bytes, 1024, 8 * 1024 * 1024 * 1024),
             ("MAX_JSON_DEPTH", self.max_json_depth, 2, 500),
             ("MAX_NAME_LENGTH", self.max_name_length, 16, 10_000),
             ("MAX_STRING_LITERAL", self.max_string_literal, 16, 64 * 1024 * 1024),

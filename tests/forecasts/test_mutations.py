@@ -295,12 +295,15 @@ async def test_product_lines_and_the_whole_account(world, kam):
     assert [m["month"] for m in whole["months"]] == [f"2027-{m:02}-01" for m in range(1, 13)]
     assert (whole["months"][0]["deviationPct"], whole["months"][0]["flagged"]) == ("20.00", False)
     assert whole["productLines"] == ["Pumps", "Valves"]
+    # January has the account's own entry; February and April only lines, which add up.
+    months = [(m["forecast"], m["actual"]) for m in whole["months"][:4]]
+    assert months == [("1000.00", "1200.00"), ("300.00", "200.00"), (None, None), ("300.00", None)]
     assert (whole["annualForecast"], whole["ytdForecast"], whole["ytdActual"]) == (
-        "1000.00",
-        "1000.00",
-        "1200.00",
+        "1600.00",
+        "1300.00",
+        "1400.00",
     )
-    assert (whole["ytdAttainmentPct"], whole["goalAttainmentPct"]) == ("120.00", "12.00")
+    assert (whole["ytdAttainmentPct"], whole["goalAttainmentPct"]) == ("107.69", "14.00")
 
     pumps = (await gql(kam, FORECAST, {"ws": ws, "year": 2027, "line": "Pumps"}))["data"][
         "forecast"
@@ -321,6 +324,28 @@ async def test_product_lines_and_the_whole_account(world, kam):
     first = valves["months"][0]
     assert (first["actual"], first["deviationPct"], first["flagged"]) == ("50.00", None, False)
     assert valves["ytdAttainmentPct"] is None
+
+
+async def test_lines_alone_add_up_to_the_account(world, kam, clients):
+    """Only product lines filled: the account's total is theirs, not 0.00; an internal line
+    counts for the supplier and never for the customer."""
+    ws = world.a.workspace_gid
+    await set_entry(kam, ws, "2027-03-01", productLine="Pumps", forecast="300", actual="250")
+    await set_entry(kam, ws, "2027-03-01", productLine="Valves", forecast="200", actual="260")
+    await set_entry(
+        kam, ws, "2027-03-01", productLine="Seals", forecast="50", visibility="INTERNAL"
+    )
+    whole = (await gql(kam, FORECAST, {"ws": ws, "year": 2027}))["data"]["forecast"]
+    march = whole["months"][2]
+    assert (march["forecast"], march["actual"], march["deviationPct"]) == (
+        "550.00",
+        "510.00",
+        "-7.27",
+    )
+    assert (whole["annualForecast"], whole["ytdActual"]) == ("550.00", "510.00")
+    buyer = await clients.as_user(world.a.email(Role.CUSTOMER_BUYER))
+    whole = (await gql(buyer, FORECAST, {"ws": ws, "year": 2027}))["data"]["forecast"]
+    assert (whole["months"][2]["forecast"], whole["annualForecast"]) == ("500.00", "500.00")
 
 
 async def test_entry_flags_follow_the_threshold_in_batches(world, kam, runtime):

@@ -102,6 +102,7 @@ QUERIES: dict[str, Entry] = {
     "meetings": Entry(),
     "calendarFeed": Entry(control_may_be_empty=True),
     "actionItems": Entry(),
+    "stockAlerts": Entry(control_may_be_empty=True),  # the demo raises none yet
     "notifications": Entry(),
     "unreadNotificationCount": Entry(),
     "recentChanges": Entry(),

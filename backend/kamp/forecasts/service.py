@@ -314,6 +314,10 @@ class MonthFigures:
     month: date
     entry: ForecastEntry | None  # the figures counted: the joint ones, else the internal ones
     internal_entry: ForecastEntry | None  # the supplier's own, whether or not joint ones exist
+    # What the month counts: the entry's figures, or for the whole account without an entry
+    # of its own, the sum of its product lines' (each field on its own).
+    forecast: Decimal | None
+    actual: Decimal | None
     deviation_pct: Decimal | None
     flagged: bool
 
@@ -335,27 +339,27 @@ class YearView:
 
     @property
     def annual_forecast(self) -> Decimal:
-        return sum((m.entry.forecast for m in self.months if m.entry), ZERO)
+        return sum((m.forecast for m in self.months if m.forecast is not None), ZERO)
 
     @property
     def ytd_through(self) -> date | None:
         """The last month with an actual: year to date compares months that have closed."""
-        closed = [m.month for m in self.months if m.entry and m.entry.actual is not None]
+        closed = [m.month for m in self.months if m.actual is not None]
         return max(closed) if closed else None
 
-    def _ytd(self) -> list[ForecastEntry]:
+    def _ytd(self) -> list[MonthFigures]:
         through = self.ytd_through
         if through is None:
             return []
-        return [m.entry for m in self.months if m.entry and m.month <= through]
+        return [m for m in self.months if m.month <= through]
 
     @property
     def ytd_forecast(self) -> Decimal:
-        return sum((e.forecast for e in self._ytd()), ZERO)
+        return sum((m.forecast or ZERO for m in self._ytd()), ZERO)
 
     @property
     def ytd_actual(self) -> Decimal:
-        return sum((e.actual or ZERO for e in self._ytd()), ZERO)
+        return sum((m.actual or ZERO for m in self._ytd()), ZERO)
 
     @property
     def ytd_attainment_pct(self) -> Decimal | None:
@@ -368,6 +372,16 @@ class YearView:
         if self.goal is None or not self.goal.annual_goal:
             return None
         return (self.ytd_actual / self.goal.annual_goal * 100).quantize(CENT)
+
+
+def _counted(kept: dict[Visibility, ForecastEntry]) -> ForecastEntry | None:
+    """Of a month's entries of one line, the one that counts: the joint one, else the internal."""
+    return kept.get(Visibility.SHARED) or kept.get(Visibility.INTERNAL)
+
+
+def _sum(values: list[Decimal | None]) -> Decimal | None:
+    known = [v for v in values if v is not None]
+    return sum(known, ZERO) if known else None
 
 
 MAX_PRODUCT_LINES = 100
@@ -389,11 +403,13 @@ async def year_view(
         ForecastEntry.month.between(first, last),
         access.visible(ForecastEntry, principal, Permission.FORECASTS_READ),
     )
-    entries: dict[date, dict[Visibility, ForecastEntry]] = {}
-    for row in await session.scalars(
-        select(ForecastEntry).where(*in_year, ForecastEntry.product_line == line)
-    ):
-        entries.setdefault(row.month, {})[row.visibility] = row
+    # The line's entries; for the whole account, every line's too: they add up to its total.
+    by_line: dict[tuple[date, str], dict[Visibility, ForecastEntry]] = {}
+    shown = select(ForecastEntry).where(*in_year)
+    if line:
+        shown = shown.where(ForecastEntry.product_line == line)
+    for row in await session.scalars(shown):
+        by_line.setdefault((row.month, row.product_line), {})[row.visibility] = row
     goal = await session.scalar(
         select(SalesGoal).where(
             SalesGoal.workspace_id == workspace_id,
@@ -412,14 +428,25 @@ async def year_view(
     months = []
     for number in range(1, 13):
         month = date(year, number, 1)
-        kept = entries.get(month, {})
-        entry = kept.get(Visibility.SHARED) or kept.get(Visibility.INTERNAL)
-        forecast, actual = (entry.forecast, entry.actual) if entry else (None, None)
+        kept = by_line.get((month, line), {})
+        entry = _counted(kept)
+        parts = [
+            counted
+            for (at, other), rows in by_line.items()
+            if at == month and other != line and (counted := _counted(rows)) is not None
+        ]
+        forecast: Decimal | None
+        if entry is not None:
+            forecast, actual = entry.forecast, entry.actual
+        else:
+            forecast, actual = _sum([p.forecast for p in parts]), _sum([p.actual for p in parts])
         months.append(
             MonthFigures(
                 month=month,
                 entry=entry,
                 internal_entry=kept.get(Visibility.INTERNAL),
+                forecast=forecast,
+                actual=actual,
                 deviation_pct=deviation_pct(forecast, actual),
                 flagged=exceeds(forecast, actual, threshold),
             )

@@ -85,13 +85,16 @@ class ForecastMonth:
     def month(self) -> date:
         return self.figures.month
 
-    @strawberry.field
+    @strawberry.field(
+        description="The month's forecast: its entry's, or for the whole account without an "
+        "entry of its own, the sum of its product lines'."
+    )
     def forecast(self) -> Decimal | None:
-        return self.figures.entry.forecast if self.figures.entry else None
+        return self.figures.forecast
 
-    @strawberry.field
+    @strawberry.field(description="The month's actual, added up from the lines like the forecast.")
     def actual(self) -> Decimal | None:
-        return self.figures.entry.actual if self.figures.entry else None
+        return self.figures.actual
 
     @strawberry.field
     def deviation_pct(self) -> Decimal | None:

@@ -372,3 +372,52 @@ class OrderLine(WorkspaceElement, Base):
     quantity: Mapped[int] = mapped_column(BigInteger)
     shipped_quantity: Mapped[int | None] = mapped_column(BigInteger)
     delivered_quantity: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class AlertKind(StrEnum):
+    STOCKOUT_RISK = "STOCKOUT_RISK"  # the position is below the demand of one lead time
+    OVERSTOCK = "OVERSTOCK"  # above the policy's maximum
+    STALE_DATA = "STALE_DATA"  # the location has not reported for days
+
+
+class StockAlert(Entity, Base):
+    """A stock problem while it lasts: raised once, cleared when the figures recover, with
+    the action item it opened. A location's stale data has no product."""
+
+    __tablename__ = "stock_alerts"
+    __table_args__ = (
+        Index(
+            "uq_stock_alerts_open_product",
+            "location_id",
+            "product_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("cleared_at IS NULL AND product_id IS NOT NULL"),
+            postgresql_where=text("cleared_at IS NULL AND product_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_stock_alerts_open_location",
+            "location_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("cleared_at IS NULL AND product_id IS NULL"),
+            postgresql_where=text("cleared_at IS NULL AND product_id IS NULL"),
+        ),
+    )
+
+    workspace_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    location_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("locations.id", ondelete="CASCADE")
+    )
+    product_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("products.id", ondelete="CASCADE")
+    )
+    kind: Mapped[AlertKind] = mapped_column(enum_column(AlertKind, "alert_kind"))
+    # The figures that raised it: position, threshold, as of.
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    action_item_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("action_items.id", ondelete="SET NULL")
+    )

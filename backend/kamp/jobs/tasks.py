@@ -17,6 +17,7 @@ from kamp.actions import reminders as action_reminders
 from kamp.coediting.events import drop_recorded, take_recorded
 from kamp.db import transaction
 from kamp.forecasts import deviations
+from kamp.inventory import alerts as stock_alerts
 from kamp.jobs.queue import ArqQueue, InProcessQueue, JobContext, TaskFunction, dispatch
 from kamp.mail.models import OutboxMessage
 from kamp.mail.service import MailNotSent, deliver
@@ -138,6 +139,15 @@ async def send_digests(ctx: dict[str, Any]) -> int:
     return await _notify_job(ctx, "send_digests", digest.send_digests)
 
 
+async def check_stock(ctx: dict[str, Any]) -> int:
+    """Raise and clear stock alerts; both sides hear of new ones."""
+    return await _notify_job(
+        ctx,
+        "check_stock",
+        lambda session, settings: stock_alerts.check_stock(session, base_url=settings.base_url),
+    )
+
+
 TASKS: dict[str, TaskFunction] = {
     "deliver_mail": deliver_mail,
     "sweep_outbox": sweep_outbox,
@@ -147,6 +157,7 @@ TASKS: dict[str, TaskFunction] = {
     "escalate_overdue": escalate_overdue,
     "send_digests": send_digests,
     "schedule_series": schedule_series,
+    "check_stock": check_stock,
 }
 
 # Periodic tasks and their period in minutes: arq cron in the worker, a loop in the server
@@ -160,4 +171,5 @@ SCHEDULE: dict[str, int] = {
     # Hourly: each user's digest goes out at the digest hour of their own time zone.
     "send_digests": 60,
     "schedule_series": 60,
+    "check_stock": 60,
 }

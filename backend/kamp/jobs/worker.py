@@ -30,9 +30,11 @@ async def startup(ctx: dict[str, Any]) -> None:
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    # A stop that comes before the start finished finds less to close.
     if ctx.get("broker_redis") is not None:
         await ctx["broker_redis"].aclose()
-    await ctx["engine"].dispose()
+    if ctx.get("engine") is not None:
+        await ctx["engine"].dispose()
 
 
 def worker_settings(settings: Settings) -> dict[str, Any]:

@@ -41,6 +41,7 @@ class AgendaTopic(StrEnum):
     VOICE_OF_THE_FIELD = "VOICE_OF_THE_FIELD"
     PLAN_REVIEW = "PLAN_REVIEW"
     ACTION_REVIEW = "ACTION_REVIEW"
+    SUPPLY_AND_STOCK = "SUPPLY_AND_STOCK"  # open stock alerts, from the inventory
 
 
 class MeetingSeries(WorkspaceElement, Base):

@@ -11,6 +11,7 @@ from kamp.auth.policy import Permission, can
 from kamp.auth.principal import Principal
 from kamp.coediting import writes
 from kamp.coediting.models import Visibility
+from kamp.inventory import alerts
 from kamp.meetings.models import AgendaItem, AgendaTopic, Meeting, MeetingType
 
 
@@ -21,6 +22,8 @@ class TemplateItem:
     topic: AgendaTopic = AgendaTopic.GENERAL
     # Supplier-only preparation: INTERNAL, so the customer never sees it in the agenda.
     internal: bool = False
+    # Only for accounts whose stock kamp keeps.
+    stock: bool = False
 
 
 _PREPARATION = TemplateItem(
@@ -44,6 +47,12 @@ _FIELD = TemplateItem(
     10,
     AgendaTopic.VOICE_OF_THE_FIELD,
 )
+_SUPPLY = TemplateItem(
+    "Supply and stock: stock-out risks, overstock and late stock reports",
+    10,
+    AgendaTopic.SUPPLY_AND_STOCK,
+    stock=True,
+)
 _PLAN = TemplateItem("Account plan: objectives and initiatives", 20, AgendaTopic.PLAN_REVIEW)
 _ACTIONS = TemplateItem("Action items: review and next steps", 10, AgendaTopic.ACTION_REVIEW)
 
@@ -56,7 +65,15 @@ TEMPLATES: dict[MeetingType, list[TemplateItem]] = {
         TemplateItem("Ways of working and meeting cadence", 10),
         _ACTIONS,
     ],
-    MeetingType.WEEKLY_STANDING: [_SALES, _ISSUES, _PIPELINE, _MARKETING, _CORPORATE, _FIELD],
+    MeetingType.WEEKLY_STANDING: [
+        _SALES,
+        _SUPPLY,
+        _ISSUES,
+        _PIPELINE,
+        _MARKETING,
+        _CORPORATE,
+        _FIELD,
+    ],
     MeetingType.MONTHLY_EXECUTIVE_REVIEW: [
         _PREPARATION,
         _SALES,
@@ -94,10 +111,14 @@ async def apply_template(session: AsyncSession, principal: Principal, meeting: M
     """A new meeting's default agenda, from the template of its type. Preparation items are
     left out when the one scheduling may not create INTERNAL content."""
     sees_internal = can(principal, meeting.workspace_id, Permission.ACCOUNT_INTERNAL_READ)
+    template = TEMPLATES.get(meeting.meeting_type, [])
+    stock = any(i.stock for i in template) and await alerts.keeps_stock(
+        session, meeting.workspace_id
+    )
     items = [
         item
-        for item in TEMPLATES.get(meeting.meeting_type, [])
-        if sees_internal or not item.internal
+        for item in template
+        if (sees_internal or not item.internal) and (stock or not item.stock)
     ]
     for position, item in enumerate(items):
         row = AgendaItem(

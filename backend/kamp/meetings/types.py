@@ -17,6 +17,7 @@ from kamp.errors import BadRequest, UserError
 from kamp.forecasts.types import Forecast
 from kamp.graphql.context import Info
 from kamp.graphql.relay import node_loader, register_node, to_global_id
+from kamp.inventory.alerts_schema import StockAlertType, alert_types
 from kamp.meetings import agenda, loaders, models, recurrence, reviews, service
 from kamp.pipeline.types import OpportunityNode
 
@@ -173,6 +174,18 @@ class AgendaItemNode(WorkspaceElementNode):
             open=[OpportunityNode.of(row) for row in review.open],
             lost=[OpportunityNode.of(row) for row in review.lost],
         )
+
+    @strawberry.field(
+        description="For a supply and stock item: the open stock alerts, live. Null for other "
+        "topics or without access to the inventory."
+    )
+    async def supply_and_stock(self, info: Info) -> list[StockAlertType] | None:
+        rows = await reviews.supply_and_stock(
+            info.context.session,
+            principal=await info.context.require_principal(),
+            item=self.row,
+        )
+        return alert_types(rows) if rows is not None else None
 
 
 @strawberry.type(description="The opportunities a meeting reviews.")

@@ -1,0 +1,505 @@
+"""What stock reports do to daily demand and to positions, set-based, and what is read back:
+the positions of a location and how fresh each location's figures are.
+
+**Daily demand.** A report covers `period_days` days ending on its `as_of` date (UTC): the
+days `as_of.date() - period_days + 1` .. `as_of.date()`. Its `stockout_days` are taken to be
+the *last* days of the period (a stock-out usually lasts until the count that reports it);
+those days are marked `stockout` and get no demand. What was sold is spread evenly over the
+days the product was in stock: `sold / (period_days - stockout_days)` each (over all the days
+when every one of them was a stock-out). Reports add up: a DemandDay's quantity is the sum of
+the shares of every report covering it, and a day is a stock-out day once any report says so.
+A report that sold nothing still writes its days (quantity 0): "sold nothing" is data,
+"no report" is not.
+
+**Positions.** A (location, product) position holds the figures of its latest report: a report
+older than the position's (`as_of` earlier) adds its demand but leaves the figures alone; one
+as recent replaces them (the later of two reports of the same instant wins).
+
+**Statistics.** For each position a batch touched (never any other), over the window of its
+policy (`StockPolicy.demand_window_days`, 28 without a policy) ending on the position's date:
+the mean and the *sample* standard deviation (n - 1) of daily demand, and the number of days
+with data. Stock-out days are left out: their demand is censored (what would have sold is
+unknown), and counting them as zero would bias the mean down and the deviation up, so safety
+stock would be computed from the shortage it is meant to prevent. Days without any report are
+left out too (no data, not zero demand). The sample deviation is the textbook estimator of the
+daily demand's deviation in the safety stock formula (z * sd * sqrt(lead time)); with fewer
+than two days it is 0, and `demand_days` says how little it rests on.
+
+On PostgreSQL a batch is copied (COPY) into a temporary staging table and applied with three
+statements, whatever its size; on SQLite (the embedded default) with executemany batches."""
+
+from __future__ import annotations
+
+import statistics
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, literal, select, tuple_
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kamp import clock
+from kamp.accounts.models import Location
+from kamp.auth.policy import Permission, require
+from kamp.auth.principal import Principal
+from kamp.coediting import access
+from kamp.inventory.models import (
+    AssortmentItem,
+    DemandDay,
+    StockPolicy,
+    StockPosition,
+    StockReport,
+    StockSource,
+)
+
+DEFAULT_WINDOW_DAYS = 28
+
+# The fields of a checked row (reports.py), in order.
+ROW_FIELDS = (
+    "location_id",
+    "product_id",
+    "as_of",
+    "period_days",
+    "on_hand",
+    "in_transit",
+    "on_order",
+    "committed",
+    "sold",
+    "stockout_days",
+    "seq",  # its row number: the later of two rows of one instant wins
+)
+Row = tuple[uuid.UUID, uuid.UUID, datetime, int, int, int, int, int, int, int, int]
+
+
+async def apply_reports(
+    session: AsyncSession,
+    *,
+    workspace_id: uuid.UUID,
+    rows: Sequence[Row],
+    source: StockSource,
+    reported_by_id: uuid.UUID | None,
+    client_id: uuid.UUID | None,
+    batch_id: uuid.UUID,
+) -> None:
+    """Append the reports (already checked: their locations and products belong to the
+    workspace) and bring demand days and positions up to date. Flushes, never commits."""
+    meta = _Meta(workspace_id, source, reported_by_id, client_id, batch_id, clock.now())
+    await session.flush()
+    if (await session.connection()).dialect.name == "postgresql":
+        await _apply_postgresql(session, rows, meta)
+    else:
+        await _apply_portable(session, rows, meta)
+
+
+@dataclass(frozen=True)
+class _Meta:
+    workspace_id: uuid.UUID
+    source: StockSource
+    reported_by_id: uuid.UUID | None
+    client_id: uuid.UUID | None
+    batch_id: uuid.UUID
+    now: datetime
+
+
+# --- PostgreSQL: COPY into a staging table, then three set-based statements -------------------
+
+_STAGE = """
+CREATE TEMPORARY TABLE IF NOT EXISTS inventory_stock_stage (
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    location_id uuid NOT NULL,
+    product_id uuid NOT NULL,
+    as_of timestamptz NOT NULL,
+    period_days integer NOT NULL,
+    on_hand bigint NOT NULL,
+    in_transit bigint NOT NULL,
+    on_order bigint NOT NULL,
+    committed bigint NOT NULL,
+    sold bigint NOT NULL,
+    stockout_days integer NOT NULL,
+    seq bigint NOT NULL
+) ON COMMIT DROP
+"""
+
+_INSERT_REPORTS = """
+INSERT INTO stock_reports (
+    id, created_at, workspace_id, location_id, product_id, as_of, period_days, on_hand,
+    in_transit, on_order, committed, sold, stockout_days, source, reported_by_id, client_id,
+    batch_id)
+SELECT id, $1::timestamptz, $2::uuid, location_id, product_id, as_of, period_days, on_hand,
+    in_transit, on_order, committed, sold, stockout_days, $3::varchar, $4::uuid, $5::uuid,
+    $6::uuid
+FROM inventory_stock_stage
+"""
+
+# Day i of a report (0: its as_of date, going back); the last stockout_days days are out.
+_UPSERT_DEMAND = """
+INSERT INTO demand_days (location_id, product_id, day, workspace_id, quantity, stockout)
+SELECT s.location_id, s.product_id, (s.as_of AT TIME ZONE 'UTC')::date - g.i, $1::uuid,
+    sum(CASE
+        WHEN s.stockout_days >= s.period_days THEN s.sold::float8 / s.period_days
+        WHEN g.i < s.stockout_days THEN 0
+        ELSE s.sold::float8 / (s.period_days - s.stockout_days)
+    END),
+    bool_or(g.i < s.stockout_days)
+FROM inventory_stock_stage s
+CROSS JOIN LATERAL generate_series(0, s.period_days - 1) AS g(i)
+GROUP BY 1, 2, 3
+ON CONFLICT (location_id, product_id, day) DO UPDATE
+SET quantity = demand_days.quantity + excluded.quantity,
+    stockout = demand_days.stockout OR excluded.stockout
+"""
+
+# The latest figures of each touched key (the newer of the batch's and the position's), and
+# its statistics over the window ending on that date, in one statement. Per key, an index
+# range scan of its window's days (the lateral subquery): the demand history of untouched
+# keys, and the days outside the window, are never read.
+_UPSERT_POSITIONS = """
+INSERT INTO stock_positions (
+    location_id, product_id, workspace_id, report_id, as_of, on_hand, in_transit, on_order,
+    committed, demand_mean, demand_sd, demand_days, updated_at)
+SELECT n.location_id, n.product_id, $1::uuid, n.id, n.as_of, n.on_hand, n.in_transit,
+    n.on_order, n.committed, coalesce(w.mean, 0), coalesce(w.sd, 0), w.n, $2::timestamptz
+FROM (
+    SELECT DISTINCT ON (location_id, product_id) *
+    FROM inventory_stock_stage
+    ORDER BY location_id, product_id, as_of DESC, seq DESC
+) n
+LEFT JOIN stock_positions old
+    ON old.location_id = n.location_id AND old.product_id = n.product_id
+LEFT JOIN stock_policies pol
+    ON pol.location_id = n.location_id AND pol.product_id = n.product_id
+CROSS JOIN LATERAL (
+    SELECT avg(d.quantity) AS mean, stddev_samp(d.quantity) AS sd, count(*) AS n
+    FROM demand_days d
+    WHERE d.location_id = n.location_id AND d.product_id = n.product_id
+        AND d.day > (greatest(n.as_of, old.as_of) AT TIME ZONE 'UTC')::date
+            - coalesce(pol.demand_window_days, $3::integer)
+        AND d.day <= (greatest(n.as_of, old.as_of) AT TIME ZONE 'UTC')::date
+        AND NOT d.stockout
+) w
+ON CONFLICT (location_id, product_id) DO UPDATE
+SET report_id = CASE WHEN stock_positions.as_of <= excluded.as_of
+        THEN excluded.report_id ELSE stock_positions.report_id END,
+    on_hand = CASE WHEN stock_positions.as_of <= excluded.as_of
+        THEN excluded.on_hand ELSE stock_positions.on_hand END,
+    in_transit = CASE WHEN stock_positions.as_of <= excluded.as_of
+        THEN excluded.in_transit ELSE stock_positions.in_transit END,
+    on_order = CASE WHEN stock_positions.as_of <= excluded.as_of
+        THEN excluded.on_order ELSE stock_positions.on_order END,
+    committed = CASE WHEN stock_positions.as_of <= excluded.as_of
+        THEN excluded.committed ELSE stock_positions.committed END,
+    as_of = greatest(stock_positions.as_of, excluded.as_of),
+    demand_mean = excluded.demand_mean, demand_sd = excluded.demand_sd,
+    demand_days = excluded.demand_days, updated_at = excluded.updated_at
+"""
+
+
+async def _apply_postgresql(session: AsyncSession, rows: Sequence[Row], meta: _Meta) -> None:
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    pg: Any = raw.driver_connection
+    if not pg.is_in_transaction():  # pragma: no cover - the lookups have begun it
+        await connection.exec_driver_sql("SELECT 1")
+    await pg.execute(_STAGE)
+    await pg.execute("TRUNCATE inventory_stock_stage")
+    await pg.copy_records_to_table("inventory_stock_stage", records=rows, columns=list(ROW_FIELDS))
+    await pg.execute(
+        _INSERT_REPORTS,
+        meta.now,
+        meta.workspace_id,
+        meta.source.value,
+        meta.reported_by_id,
+        meta.client_id,
+        meta.batch_id,
+    )
+    await pg.execute(_UPSERT_DEMAND, meta.workspace_id)
+    await pg.execute(_UPSERT_POSITIONS, meta.workspace_id, meta.now, DEFAULT_WINDOW_DAYS)
+
+
+# --- SQLite (and any other database): executemany batches --------------------------------------
+
+
+def demand_shares(row: Row) -> list[tuple[date, float, bool]]:
+    """The days a report covers, newest first: (day, quantity, stock-out)."""
+    _loc, _prod, as_of, period, *_figures, sold, stockout, _seq = row
+    last = as_of.date()
+    in_stock = period - stockout
+    shares = []
+    for i in range(period):
+        out = i < stockout
+        quantity = sold / period if in_stock <= 0 else 0.0 if out else sold / in_stock
+        shares.append((last - timedelta(days=i), quantity, out))
+    return shares
+
+
+async def _apply_portable(session: AsyncSession, rows: Sequence[Row], meta: _Meta) -> None:
+    reports = []
+    days: dict[tuple[uuid.UUID, uuid.UUID, date], list[Any]] = {}
+    latest: dict[tuple[uuid.UUID, uuid.UUID], tuple[Row, uuid.UUID]] = {}
+    for row in rows:
+        report_id = uuid.uuid4()
+        location_id, product_id, as_of, period, on_hand, transit, order, committed, sold = row[:9]
+        reports.append(
+            {
+                "id": report_id,
+                "created_at": meta.now,
+                "workspace_id": meta.workspace_id,
+                "location_id": location_id,
+                "product_id": product_id,
+                "as_of": as_of,
+                "period_days": period,
+                "on_hand": on_hand,
+                "in_transit": transit,
+                "on_order": order,
+                "committed": committed,
+                "sold": sold,
+                "stockout_days": row[9],
+                "source": meta.source,
+                "reported_by_id": meta.reported_by_id,
+                "client_id": meta.client_id,
+                "batch_id": meta.batch_id,
+            }
+        )
+        for day, quantity, out in demand_shares(row):
+            share = days.setdefault((location_id, product_id, day), [0.0, False])
+            share[0] += quantity
+            share[1] = share[1] or out
+        key = (location_id, product_id)
+        seen = latest.get(key)
+        if seen is None or (as_of, row[10]) >= (seen[0][2], seen[0][10]):
+            latest[key] = (row, report_id)
+    reports_table: Any = StockReport.__table__
+    await session.execute(reports_table.insert(), reports)
+
+    table: Any = DemandDay.__table__
+    demand = sqlite_insert(table)
+    await session.execute(
+        demand.on_conflict_do_update(
+            index_elements=["location_id", "product_id", "day"],
+            set_={
+                "quantity": table.c.quantity + demand.excluded.quantity,
+                "stockout": table.c.stockout | demand.excluded.stockout,
+            },
+        ),
+        [
+            {
+                "location_id": location_id,
+                "product_id": product_id,
+                "day": day,
+                "workspace_id": meta.workspace_id,
+                "quantity": quantity,
+                "stockout": out,
+            }
+            for (location_id, product_id, day), (quantity, out) in days.items()
+        ],
+    )
+
+    positions: Any = StockPosition.__table__
+    upsert = sqlite_insert(positions)
+    figures = ("report_id", "as_of", "on_hand", "in_transit", "on_order", "committed")
+    await session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["location_id", "product_id"],
+            set_={
+                **{name: upsert.excluded[name] for name in figures},
+                "updated_at": upsert.excluded.updated_at,
+            },
+            where=positions.c.as_of <= upsert.excluded.as_of,
+        ),
+        [
+            {
+                "location_id": row[0],
+                "product_id": row[1],
+                "workspace_id": meta.workspace_id,
+                "report_id": report_id,
+                "as_of": row[2],
+                "on_hand": row[4],
+                "in_transit": row[5],
+                "on_order": row[6],
+                "committed": row[7],
+                "demand_mean": 0.0,
+                "demand_sd": 0.0,
+                "demand_days": 0,
+                "updated_at": meta.now,
+            }
+            for row, report_id in latest.values()
+        ],
+    )
+    await _statistics_portable(session, list(latest), meta.now)
+
+
+async def _statistics_portable(
+    session: AsyncSession, keys: list[tuple[uuid.UUID, uuid.UUID]], now: datetime
+) -> None:
+    window = func.coalesce(StockPolicy.demand_window_days, DEFAULT_WINDOW_DAYS)
+    end = func.date(StockPosition.as_of)
+    start = func.date(StockPosition.as_of, literal("-").concat(window).concat(" days"))
+    updates = []
+    for at in range(0, len(keys), 400):
+        chunk = keys[at : at + 400]
+        found = await session.execute(
+            select(DemandDay.location_id, DemandDay.product_id, DemandDay.quantity)
+            .select_from(StockPosition)
+            .outerjoin(
+                StockPolicy,
+                and_(
+                    StockPolicy.location_id == StockPosition.location_id,
+                    StockPolicy.product_id == StockPosition.product_id,
+                ),
+            )
+            .join(
+                DemandDay,
+                and_(
+                    DemandDay.location_id == StockPosition.location_id,
+                    DemandDay.product_id == StockPosition.product_id,
+                    DemandDay.day > start,
+                    DemandDay.day <= end,
+                    DemandDay.stockout.is_(False),
+                ),
+            )
+            .where(tuple_(StockPosition.location_id, StockPosition.product_id).in_(chunk))
+        )
+        quantities: dict[tuple[uuid.UUID, uuid.UUID], list[float]] = {key: [] for key in chunk}
+        for location_id, product_id, quantity in found.all():
+            quantities[(location_id, product_id)].append(quantity)
+        for (location_id, product_id), values in quantities.items():
+            mean, sd = describe(values)
+            updates.append(
+                {
+                    "key_location": location_id,
+                    "key_product": product_id,
+                    "demand_mean": mean,
+                    "demand_sd": sd,
+                    "demand_days": len(values),
+                    "updated_at": now,
+                }
+            )
+    if updates:
+        table: Any = StockPosition.__table__
+        await session.execute(
+            table.update()
+            .where(
+                table.c.location_id == _bind("key_location", table.c.location_id),
+                table.c.product_id == _bind("key_product", table.c.product_id),
+            )
+            .values(
+                demand_mean=_bind("demand_mean", table.c.demand_mean),
+                demand_sd=_bind("demand_sd", table.c.demand_sd),
+                demand_days=_bind("demand_days", table.c.demand_days),
+                updated_at=_bind("updated_at", table.c.updated_at),
+            ),
+            updates,
+        )
+
+
+def _bind(name: str, column: Any) -> Any:
+    return bindparam(name, type_=column.type)
+
+
+def describe(values: Sequence[float]) -> tuple[float, float]:
+    """Mean and sample standard deviation (0 below two values)."""
+    if not values:
+        return 0.0, 0.0
+    mean = statistics.fmean(values)
+    return mean, statistics.stdev(values) if len(values) > 1 else 0.0
+
+
+# --- reading: positions and freshness ---------------------------------------------------------
+
+
+class Freshness(StrEnum):
+    FRESH = "FRESH"  # reported less than 2 days ago
+    AGING = "AGING"  # less than 7 days
+    STALE = "STALE"  # 7 days or more
+    NO_DATA = "NO_DATA"  # never reported
+
+
+FRESH_BELOW = timedelta(days=2)
+AGING_BELOW = timedelta(days=7)
+
+
+def badge(age: timedelta | None) -> Freshness:
+    if age is None:
+        return Freshness.NO_DATA
+    if age < FRESH_BELOW:
+        return Freshness.FRESH
+    if age < AGING_BELOW:
+        return Freshness.AGING
+    return Freshness.STALE
+
+
+@dataclass(frozen=True)
+class LocationFreshness:
+    location: Location
+    as_of: datetime | None  # the latest figures' instant
+    age: timedelta | None  # how old they are now (by kamp.clock)
+    badge: Freshness
+
+
+def _visible_positions(principal: Principal) -> Any:
+    """Positions of products the principal sees in the assortment (an INTERNAL item's stock
+    is as hidden as the item)."""
+    return (
+        select(AssortmentItem.id)
+        .where(
+            AssortmentItem.workspace_id == StockPosition.workspace_id,
+            AssortmentItem.product_id == StockPosition.product_id,
+            access.visible(AssortmentItem, principal, Permission.INVENTORY_READ),
+        )
+        .exists()
+    )
+
+
+async def location_freshness(
+    session: AsyncSession, *, principal: Principal, workspace_id: uuid.UUID
+) -> list[LocationFreshness]:
+    """Every location of the workspace with the age of its latest figures, oldest first
+    (never reported before all)."""
+    require(principal, workspace_id, Permission.INVENTORY_READ)
+    latest = (
+        select(StockPosition.location_id, func.max(StockPosition.as_of).label("as_of"))
+        .where(StockPosition.workspace_id == workspace_id, _visible_positions(principal))
+        .group_by(StockPosition.location_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Location, latest.c.as_of)
+        .outerjoin(latest, latest.c.location_id == Location.id)
+        .where(Location.workspace_id == workspace_id)
+        .order_by(Location.created_at, Location.id)
+    )
+    now = clock.now()
+    found = []
+    for location, as_of in rows.all():
+        age = max(now - as_of, timedelta(0)) if as_of is not None else None
+        found.append(LocationFreshness(location, as_of, age, badge(age)))
+    found.sort(key=lambda f: (f.as_of is not None, f.as_of or now))
+    return found
+
+
+async def list_positions(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    workspace_id: uuid.UUID,
+    location_id: uuid.UUID | None = None,
+    first: int = 20,
+    after: tuple[uuid.UUID, uuid.UUID] | None = None,
+) -> tuple[list[StockPosition], bool]:
+    """A page of positions, in (location, product) order after the key `after`; and whether
+    more follow."""
+    require(principal, workspace_id, Permission.INVENTORY_READ)
+    stmt = select(StockPosition).where(
+        StockPosition.workspace_id == workspace_id, _visible_positions(principal)
+    )
+    if location_id is not None:
+        stmt = stmt.where(StockPosition.location_id == location_id)
+    if after is not None:
+        stmt = stmt.where(tuple_(StockPosition.location_id, StockPosition.product_id) > after)
+    stmt = stmt.order_by(StockPosition.location_id, StockPosition.product_id).limit(first + 1)
+    rows = list(await session.scalars(stmt))
+    return rows[:first], len(rows) > first
