@@ -24,6 +24,7 @@ from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
 from kamp.graphql.text_inputs import TextInputs
 from kamp.inventory.alerts_schema import StockAlertsQuery
+from kamp.inventory.schema import InventoryMutation, InventoryQuery
 from kamp.meetings.calendar_schema import CalendarMutation, CalendarQuery
 from kamp.meetings.schema import MeetingsMutation, MeetingsQuery
 from kamp.meetings.series_schema import SeriesMutation
@@ -70,6 +71,7 @@ Query = merge_types(
         ActionsQuery,
         NotificationsQuery,
         StockAlertsQuery,
+        InventoryQuery,
         HistoryQuery,
     ),
 )
@@ -90,6 +92,7 @@ Mutation = merge_types(
         SeriesMutation,
         ActionsMutation,
         NotificationsMutation,
+        InventoryMutation,
     ),
 )
 

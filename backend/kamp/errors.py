@@ -14,6 +14,8 @@ class ErrorCode(StrEnum):
     DUPLICATE = "DUPLICATE"
     CONFLICT = "CONFLICT"
     EXPIRED = "EXPIRED"
+    # The input names something the other side owns (a policy parameter): propose it instead.
+    FORBIDDEN = "FORBIDDEN"
 
 
 class KampError(Exception):

@@ -17,6 +17,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from graphql.pyutils import Undefined
@@ -39,8 +40,18 @@ from kamp.accounts.demo import DEMO_PASSWORD
 from kamp.accounts.models import KeyAccount, Organization, User, Workspace
 from kamp.api import build_schema
 from kamp.auth.oauth.scopes import PERMISSION_SCOPES
+from kamp.coediting.models import Visibility
 from kamp.db import Base
 from kamp.graphql.relay import parse_global_id, to_global_id
+from kamp.inventory.models import (
+    AssortmentItem,
+    ChangeStatus,
+    ParameterChange,
+    PolicyMethod,
+    Product,
+    StockPolicy,
+    UnitOfSale,
+)
 from kamp.models import load_all_models
 from kamp.notifications import service as notices
 from kamp.seed import seed_demo
@@ -95,6 +106,10 @@ QUERIES: dict[str, Entry] = {
     "notifications": Entry(),
     "unreadNotificationCount": Entry(),
     "recentChanges": Entry(),
+    "products": Entry(),
+    "assortment": Entry(),
+    "stockPolicies": Entry(),
+    "parameterChanges": Entry(),
 }
 
 MUTATIONS: dict[str, Entry] = {
@@ -167,6 +182,20 @@ MUTATIONS: dict[str, Entry] = {
     "deleteActionItem": Entry(ids={"id": "ActionItem"}),
     "addActionComment": Entry(),
     "markNotificationsRead": Entry(ids={"ids": "Notification"}),
+    "createProduct": Entry(),
+    "updateProduct": Entry(ids={"id": "Product"}),
+    "addAssortmentItem": Entry(),
+    "updateAssortmentItem": Entry(ids={"id": "AssortmentItem"}),
+    "removeAssortmentItem": Entry(ids={"id": "AssortmentItem"}),
+    "createStockPolicy": Entry(),
+    "updateStockPolicy": Entry(ids={"id": "StockPolicy"}),
+    "setStockPolicyOwners": Entry(ids={"id": "StockPolicy"}),
+    "deactivateStockPolicy": Entry(ids={"id": "StockPolicy"}),
+    "reactivateStockPolicy": Entry(ids={"id": "StockPolicy"}),
+    "proposeParameterChange": Entry(),
+    "acceptParameterChange": Entry(ids={"id": "ParameterChange"}),
+    "refuseParameterChange": Entry(ids={"id": "ParameterChange"}),
+    "withdrawParameterChange": Entry(ids={"id": "ParameterChange"}),
 }
 
 # What an ID argument or input field refers to, by its name (`<x>Id` is `X` otherwise).
@@ -178,6 +207,7 @@ ID_NAMES = {
     "attendeeIds": "User",
     "keyAccountIds": "KeyAccount",
     "parentId": "Location",
+    "policyId": "StockPolicy",
 }
 
 # Values by field name, where a generic one would be refused as invalid input.
@@ -414,6 +444,7 @@ async def test_every_field_goes_through_the_policy(runtime, clients, client):
             email=False,
         )
         rows.ids["Notification"] = notice.id
+        await _inventory(db, rows, hollis)
         await db.commit()
     assert admin is not None
     registered = await make_client(runtime, kara, scopes=("plans:read",), key_account_ids=(hollis,))
@@ -495,6 +526,45 @@ async def test_every_field_goes_through_the_policy(runtime, clients, client):
             if await snapshot(runtime.session_factory) != before:
                 failures.append(f"{who}: {name} changed the database")
     assert not failures, "\n".join(failures)
+
+
+async def _inventory(db: Any, rows: Rows, hollis: uuid.UUID) -> None:
+    """Hollis's inventory, which the demo does not have yet: a product of its assortment, an
+    internal policy at one of its locations and a change proposed to it."""
+    account = await db.get(KeyAccount, hollis)
+    made = Product(
+        supplier_id=account.supplier_id,
+        sku="PROBE-1",
+        name="Probe",
+        unit_of_sale=UnitOfSale.PIECE,
+    )
+    db.add(made)
+    await db.flush()
+    workspace = rows.ids["Workspace"]
+    item = AssortmentItem(workspace_id=workspace, product_id=made.id, cost=Decimal("1.5"))
+    policy = StockPolicy(
+        workspace_id=workspace,
+        location_id=rows.ids["Location"],
+        product_id=made.id,
+        method=PolicyMethod.REORDER_POINT,
+        owners={},
+        visibility=Visibility.INTERNAL,
+    )
+    db.add_all([item, policy])
+    await db.flush()
+    change = ParameterChange(
+        workspace_id=workspace,
+        policy_id=policy.id,
+        field="min_qty",
+        proposed_value="5",
+        status=ChangeStatus.PROPOSED,
+    )
+    db.add(change)
+    await db.flush()
+    for row in (made, item, policy, change):
+        name = type(row).__name__
+        rows.ids[name], rows.versions[name] = row.id, row.version
+        rows.hollis.add(name)
 
 
 def _is_node(schema: Any, type_name: str) -> bool:
