@@ -14,7 +14,8 @@ from sqlalchemy import select
 from kamp.accounts.models import Organization, Side, User
 from kamp.actions.models import ActionItem, ActionStatus
 from kamp.forecasts.models import ForecastEntry
-from kamp.meetings.models import Meeting, MeetingStatus, MeetingType
+from kamp.inventory.models import AlertKind, LineStatus, ProposalLine, StockAlert
+from kamp.meetings.models import AgendaItem, AgendaTopic, Meeting, MeetingStatus, MeetingType
 from kamp.pipeline.models import Opportunity, OpportunityStage
 from kamp.plans.models import AccountPlan
 from kamp.relationships.models import Contact
@@ -80,6 +81,16 @@ async def test_the_demo_is_current_on_any_day(day, runtime: Runtime, clock):
         ]
         assert sum(due < today for due in open_due) == 1
         assert any(today <= due <= today + timedelta(days=7) for due in open_due)
+
+        # One branch is heading for a stock-out: alerted, proposed, on the weekly call.
+        alerts = list(await session.scalars(select(StockAlert)))
+        assert [(a.kind, a.cleared_at) for a in alerts] == [(AlertKind.STOCKOUT_RISK, None)]
+        lines = list(await session.scalars(select(ProposalLine)))
+        assert [(line.status, line.quantity > 0) for line in lines] == [(LineStatus.PROPOSED, True)]
+        agenda = await session.scalars(
+            select(AgendaItem.topic).where(AgendaItem.meeting_id == weekly[0].id)
+        )
+        assert AgendaTopic.SUPPLY_AND_STOCK in set(agenda)
 
         opportunities = list(await session.scalars(select(Opportunity)))
         closed = (OpportunityStage.WON, OpportunityStage.LOST)

@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp.accounts.demo import demo_loaded, load_demo_accounts
-from kamp.accounts.models import Role
+from kamp.accounts.models import Role, User
 from kamp.actions.demo import load_demo_actions
 from kamp.db import make_engine, make_session_factory, transaction
 from kamp.forecasts.demo import load_demo_forecasts
+from kamp.inventory.demo import load_demo_inventory
 from kamp.mail.models import OutboxMessage
 from kamp.meetings.demo import load_demo_meetings
 from kamp.pipeline.demo import load_demo_pipeline
@@ -41,6 +42,12 @@ async def _load(session: AsyncSession) -> None:
     await load_demo_map(session, workspace=workspace, kam=kam, member=member)
     await load_demo_pipeline(session, workspace=workspace, kam=kam)
     await load_demo_forecasts(session, workspace=workspace, kam=kam)
+    # Before the meetings: the weekly call of an account whose stock kamp keeps reviews it.
+    admin = await session.scalar(
+        select(User).where(User.organization_id == kam.organization_id, User.is_org_admin)
+    )
+    assert admin is not None
+    await load_demo_inventory(session, workspace=workspace, admin=admin, kam=kam, buyer=buyer)
     held = await load_demo_meetings(
         session, workspace=workspace, kam=kam, member=member, buyer=buyer, executive=executive
     )

@@ -40,7 +40,6 @@ from kamp.accounts.demo import DEMO_PASSWORD
 from kamp.accounts.models import KeyAccount, Organization, User, Workspace
 from kamp.api import build_schema
 from kamp.auth.oauth.scopes import PERMISSION_SCOPES
-from kamp.coediting.models import Visibility
 from kamp.db import Base
 from kamp.graphql.relay import parse_global_id, to_global_id
 from kamp.inventory.models import (
@@ -529,8 +528,8 @@ async def test_every_field_goes_through_the_policy(runtime, clients, client):
 
 
 async def _inventory(db: Any, rows: Rows, hollis: uuid.UUID) -> None:
-    """Hollis's inventory, which the demo does not have yet: a product of its assortment, an
-    internal policy at one of its locations and a change proposed to it."""
+    """Hollis's inventory, which the demo does not have yet: a product of its assortment, a
+    policy at one of its locations (policies are always shared) and a change proposed to it."""
     account = await db.get(KeyAccount, hollis)
     made = Product(
         supplier_id=account.supplier_id,
@@ -548,7 +547,6 @@ async def _inventory(db: Any, rows: Rows, hollis: uuid.UUID) -> None:
         product_id=made.id,
         method=PolicyMethod.REORDER_POINT,
         owners={},
-        visibility=Visibility.INTERNAL,
     )
     db.add_all([item, policy])
     await db.flush()

@@ -21,7 +21,6 @@ import httpx
 
 from kamp.accounts.models import Role, Side, User
 from kamp.auth.service import principal_for_user
-from kamp.coediting.models import Visibility
 from kamp.graphql.relay import parse_global_id, to_global_id
 from kamp.inventory import catalogue, policies
 from kamp.inventory.models import PolicyMethod, UnitOfSale
@@ -218,7 +217,6 @@ async def policy(
         return await ok(runtime_or_http, CREATE_POLICY, {"input": variables})
     runtime = runtime_or_http
     fields = {_snake(k): v for k, v in fields.items()}
-    visibility = fields.pop("visibility", None)
     method = fields.pop("method", None)
     supplier = {k: v for k, v in fields.items() if DEFAULT_OWNERS[PolicyParameter(k)] == SUPPLIER}
     customer = {k: v for k, v in fields.items() if k not in supplier}
@@ -235,11 +233,9 @@ async def policy(
             **supplier,
         ),
     )
-    # An internal policy is hidden last: the customer sets its part while it still sees it.
     for user, values in (
         (buyer, customer),
         (kam, {"method": PolicyMethod(method)} if method else {}),
-        (kam, {"visibility": Visibility(visibility)} if visibility else {}),
     ):
         if values:
             row = await _as(

@@ -56,18 +56,14 @@ async def stock(runtime, world):
     hidden_item = await assortment_item(
         runtime, world.a, hidden_product["id"], visibility="INTERNAL"
     )
-    hq, region = gid("Location", world.a.hq.id), gid("Location", world.a.region.id)
+    hq = gid("Location", world.a.hq.id)
     shared_policy = await policy(runtime, world.a, hq, shared_product["id"], minQty=1)
-    hidden_policy = await policy(
-        runtime, world.a, region, shared_product["id"], minQty=2, visibility="INTERNAL"
-    )
     return {
         "shared_product": shared_product["id"],
         "hidden_product": hidden_product["id"],
         "shared_item": shared_item["id"],
         "hidden_item": hidden_item["id"],
         "shared_policy": shared_policy["id"],
-        "hidden_policy": hidden_policy["id"],
     }
 
 
@@ -76,13 +72,13 @@ async def changes(stock, world, clients):
     """A change proposed to each policy, by the KAM."""
     kam = await clients.as_user(world.a.email(Role.KAM))
     made = {}
-    for name in ("shared", "hidden"):
+    for name in ("shared",):
         proposal = {"policyId": stock[f"{name}_policy"], "parameter": "MAX_QTY", "value": "50"}
         made[f"{name}_change"] = (await ok(kam, PROPOSE, {"input": proposal}))["id"]
     return {**stock, **made}
 
 
-HIDDEN = {"hidden_product", "hidden_item", "hidden_policy", "hidden_change"}
+HIDDEN = {"hidden_product", "hidden_item"}
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -103,10 +99,8 @@ async def test_by_id_and_in_lists(changes, world, clients, role):
     }
     for kind, nodes in listed.items():
         expected = [changes[f"shared_{kind}"]]
-        if _supplier(role):
+        if _supplier(role) and f"hidden_{kind}" in changes:
             expected.append(changes[f"hidden_{kind}"])
-        if kind == "change":
-            expected.reverse()  # newest first
         assert [n["id"] for n in nodes] == expected, (role, kind)
     # A filter through a hidden product answers as one through a missing product.
     by_product = await gql(http, POLICIES, {"ws": ws, "product": changes["hidden_product"]})
@@ -162,16 +156,6 @@ async def test_internal_rows_answer_the_customer_as_missing_ones(
 ):
     http = await clients.as_user(world.a.email(role))
     code = "NOT_FOUND"
-    hidden = {"id": changes["hidden_policy"], "version": 3, "minQty": 9}
-    random = {"id": gid("StockPolicy", uuid.uuid4()), "version": 3, "minQty": 9}
-    answers = [
-        await refused(runtime, http, UPDATE_POLICY, {"input": v}, code=code, field="id")
-        for v in (hidden, random)
-    ]
-    assert answers[0] == answers[1]
-    for change in ("hidden_change", None):
-        target = changes[change] if change else gid("ParameterChange", uuid.uuid4())
-        await refused(runtime, http, ACCEPT, {"input": {"id": target}}, code=code, field="id")
     item = {"id": changes["hidden_item"], "version": 1, "customerItemNumber": "X"}
     await refused(runtime, http, UPDATE_ITEM, {"input": item}, code=code, field="id")
     # Its product cannot be planned either: it is not in the assortment the customer sees.
@@ -191,9 +175,23 @@ async def test_internal_rows_answer_the_customer_as_missing_ones(
     )
 
 
+async def test_an_internal_product_has_no_policy(changes, world, clients, runtime):
+    """Both sides see every stock policy: the supplier gives none to a product it keeps
+    internal, nor hides a product that has one."""
+    kam = await clients.as_user(world.a.email(Role.KAM))
+    create = {
+        "workspaceId": world.a.workspace_gid,
+        "locationId": gid("Location", world.a.region.id),
+        "productId": changes["hidden_product"],
+    }
+    await refused(runtime, kam, CREATE_POLICY, {"input": create}, code="INVALID", field="productId")
+    hide = {"id": changes["shared_item"], "version": 1, "visibility": "INTERNAL"}
+    await refused(runtime, kam, UPDATE_ITEM, {"input": hide}, code="INVALID", field="visibility")
+
+
 @pytest.mark.parametrize("role", list(Role))
 async def test_history_and_recent_changes(changes, world, clients, role):
-    """The KAM changes the shared item's cost and priority, and both policies; customers read
+    """The KAM changes the shared item's cost and priority, and the policy; customers read
     the shared changes only, and never a cost or a margin."""
     kam = await clients.as_user(world.a.email(Role.KAM))
     await ok(
@@ -201,7 +199,7 @@ async def test_history_and_recent_changes(changes, world, clients, role):
         UPDATE_ITEM,
         {"input": {"id": changes["shared_item"], "version": 1, "cost": "3", "priority": 1}},
     )
-    for name in ("shared_policy", "hidden_policy"):
+    for name in ("shared_policy",):
         version = (await gql(kam, NODE, {"id": changes[name]}))["data"]["node"]["version"]
         await ok(
             kam,
@@ -226,7 +224,7 @@ async def test_history_and_recent_changes(changes, world, clients, role):
 
 async def test_events(changes, world, clients, runtime):
     """Each role of a subscribes; the KAM changes the shared item's cost, then its priority,
-    the internal policy, and proposes on the shared one. Customers hear of the priority and
+    and proposes on the shared policy. Customers hear of the priority and
     the shared proposal only, with no internal field named."""
     kam = await clients.as_user(world.a.email(Role.KAM))
     members = {role: await clients.as_user(world.a.email(role)) for role in Role}
@@ -243,12 +241,6 @@ async def test_events(changes, world, clients, runtime):
         item = changes["shared_item"]
         await ok(kam, UPDATE_ITEM, {"input": {"id": item, "version": 1, "cost": "9"}})
         await ok(kam, UPDATE_ITEM, {"input": {"id": item, "version": 2, "priority": 2}})
-        hidden = (await gql(kam, NODE, {"id": changes["hidden_policy"]}))["data"]["node"]
-        await ok(
-            kam,
-            UPDATE_POLICY,
-            {"input": {"id": hidden["id"], "version": hidden["version"], "leadTimeDays": 4}},
-        )
         await ok(
             kam,
             PROPOSE,
@@ -256,7 +248,7 @@ async def test_events(changes, world, clients, runtime):
         )
         received = {}
         for role, socket in sockets.items():
-            count = 4 if _supplier(role) else 2
+            count = 3 if _supplier(role) else 2
             messages = [await next_message(socket) for _ in range(count)]
             received[role] = [
                 (
@@ -272,7 +264,6 @@ async def test_events(changes, world, clients, runtime):
             assert [kind for kind, _ in events] == [
                 "AssortmentItem.updated",
                 "AssortmentItem.updated",
-                "StockPolicy.updated",
                 "ParameterChange.created",
             ], role
         else:

@@ -345,6 +345,30 @@ async def assortment_product(
     return row
 
 
+async def kept_internal(
+    session: AsyncSession, workspace_id: uuid.UUID, product_id: uuid.UUID
+) -> bool:
+    """Does the supplier keep this product internal in the account's assortment?"""
+    visibility = await session.scalar(
+        select(AssortmentItem.visibility).where(
+            AssortmentItem.workspace_id == workspace_id, AssortmentItem.product_id == product_id
+        )
+    )
+    return visibility == Visibility.INTERNAL
+
+
+async def _has_policy(session: AsyncSession, row: AssortmentItem) -> bool:
+    found = await session.scalar(
+        select(StockPolicy.id)
+        .where(
+            StockPolicy.workspace_id == row.workspace_id,
+            StockPolicy.product_id == row.product_id,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def may_read_commercials(principal: Principal, row: AssortmentItem) -> bool:
     """Cost and margin are the supplier's: null for everyone else."""
     return can(principal, row.workspace_id, Permission.ACCOUNT_INTERNAL_READ)
@@ -484,6 +508,12 @@ async def update_assortment_item(
             _require_commercials(principal, workspace)
         if visibility is not None and visibility != row.visibility:
             require(principal, workspace, Permission.VISIBILITY_MANAGE)
+            if visibility == Visibility.INTERNAL and await _has_policy(session, row):
+                raise UserError(
+                    "visibility",
+                    "Stock policies use this product: both sides see them. Remove them first.",
+                    ErrorCode.INVALID,
+                )
     values: dict[str, Any] = {
         "customer_item_number": clean_text(customer_item_number, "customerItemNumber", 64),
         "priority": _priority(priority),

@@ -8,8 +8,12 @@ consent). A principal sets directly only what its side owns, when creating a pol
 changing it; for the rest it proposes a change (ParameterChange), which the owner side accepts
 (the value is applied through the kernel's writes, so the history shows who accepted what) or
 refuses, and which its proposer may withdraw. Only the KAM (INVENTORY_PLAN with
-VISIBILITY_MANAGE) reassigns owners, and keeps a policy INTERNAL: then its proposals are hidden
-from the customer too (a ParameterChange's parent is its policy)."""
+VISIBILITY_MANAGE) reassigns owners.
+
+A policy is always SHARED: the customer approves what it proposes, so there is no policy the
+customer may not see — and a product the supplier keeps internal in the assortment gets none
+(nor can the item become internal while a policy uses it). A customer naming a location and
+product therefore never learns of a policy it cannot see."""
 
 from __future__ import annotations
 
@@ -38,6 +42,7 @@ from kamp.inventory.catalogue import (
     Keep,
     assortment_product,
     decimal,
+    kept_internal,
     whole,
 )
 from kamp.inventory.models import ChangeStatus, ParameterChange, PolicyMethod, StockPolicy
@@ -343,7 +348,6 @@ async def create_policy(
     lead_time_sd_days: Decimal | None = None,
     demand_window_days: int | None = None,
     auto_approve_max_qty: int | None = None,
-    visibility: Visibility | None = None,
 ) -> StockPolicy:
     """A policy for a location of the workspace and a product of its assortment. The creator
     sets what its side owns; the other side's parameters start at their defaults (a method of
@@ -351,13 +355,18 @@ async def create_policy(
     product's lead time, no min, max or auto-approval) until it sets them or accepts a
     proposal."""
     require(principal, workspace_id, PLAN)
-    chosen = access.initial_visibility(principal, workspace_id, visibility, Visibility.SHARED)
     location = (await get_locations(session, principal=principal, ids=[location_id])).get(
         location_id
     )
     if location is None or location.workspace_id != workspace_id:
         raise UserError("locationId", "No such location in this workspace.", ErrorCode.NOT_FOUND)
     product = await assortment_product(session, principal, workspace_id, product_id)
+    if await kept_internal(session, workspace_id, product.id):
+        raise UserError(
+            "productId",
+            "Share this product in the account's assortment before it gets a stock policy.",
+            ErrorCode.INVALID,
+        )
     given = {
         P.METHOD: method,
         P.MIN_QTY: min_qty,
@@ -385,7 +394,7 @@ async def create_policy(
         product_id=product.id,
         owners={p.value: side.value for p, side in DEFAULT_OWNERS.items()},
         active=True,
-        visibility=chosen,
+        visibility=Visibility.SHARED,
         **{p.value: v for p, v in values.items()},
     )
     try:
@@ -409,15 +418,11 @@ async def update_policy(
     lead_time_sd_days: Decimal | Keep | None = KEEP,
     demand_window_days: int | None = None,
     auto_approve_max_qty: int | Keep | None = KEEP,
-    visibility: Visibility | None = None,
 ) -> StockPolicy:
     """Change the parameters the principal's side owns (null empties one that may be empty);
-    changing another's is refused, naming it: propose that change instead. Visibility is the
-    KAM's."""
+    changing another's is refused, naming it: propose that change instead."""
     row = await visible_policy(session, principal, policy_id)
     require(principal, row.workspace_id, PLAN)
-    if visibility is not None and visibility != row.visibility:
-        require(principal, row.workspace_id, Permission.VISIBILITY_MANAGE)
     given_all: dict[PolicyParameter, Any] = {
         P.METHOD: method,
         P.SERVICE_LEVEL: service_level,
@@ -444,7 +449,6 @@ async def update_policy(
         row=row,
         version=version,
         values={p.value: writes.or_clear(v) for p, v in changes.items()},
-        visibility=visibility,
     )
     return row
 

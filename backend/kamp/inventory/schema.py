@@ -240,9 +240,6 @@ class CreateStockPolicyInput:
     lead_time_sd_days: Decimal | None = None
     demand_window_days: int | None = None
     auto_approve_max_qty: int | None = None
-    visibility: Visibility | None = strawberry.field(
-        default=None, description="SHARED unless the KAM keeps the policy internal."
-    )
 
 
 @strawberry.input(description=f"Left out: unchanged; null empties a parameter. {_OWNED}")
@@ -258,7 +255,6 @@ class UpdateStockPolicyInput:
     lead_time_sd_days: Decimal | None = strawberry.UNSET
     demand_window_days: int | None = None
     auto_approve_max_qty: int | None = strawberry.UNSET
-    visibility: Visibility | None = None
 
 
 @strawberry.input
