@@ -389,3 +389,24 @@ async def test_the_board_costs_the_same_statements_for_3_or_300_products(
     assert large == small
     # 9 on SQLite and PostgreSQL: 3 resolve the signed-in principal, 6 are the board's.
     assert large <= 9, large
+
+
+async def test_a_stock_alert_links_its_product(reported, world, runtime):
+    from kamp.inventory import alerts
+
+    a1, sku1 = reported["a1"], reported["sku"]["SKU-1"]
+    await policy(runtime, world.a, a1, sku1)  # 40 on hand < 10 a day over 7 days
+    async with runtime.session_factory() as session:
+        assert await alerts.check_stock(session) == 1
+        await session.commit()
+    query = """query($ws: ID!) { stockAlerts(workspaceId: $ws) {
+      kind sku productName product { id sku } } }"""
+    result = await gql(reported["buyer"], query, {"ws": world.a.workspace_gid})
+    assert result["data"]["stockAlerts"] == [
+        {
+            "kind": "STOCKOUT_RISK",
+            "sku": "SKU-1",
+            "productName": "Product SKU-1",
+            "product": {"id": sku1, "sku": "SKU-1"},
+        }
+    ]
