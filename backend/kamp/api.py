@@ -24,6 +24,7 @@ from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
 from kamp.graphql.text_inputs import TextInputs
 from kamp.inventory.alerts_schema import StockAlertsQuery
+from kamp.inventory.replenishment_schema import ReplenishmentMutation, ReplenishmentQuery
 from kamp.inventory.schema import InventoryMutation, InventoryQuery
 from kamp.meetings.calendar_schema import CalendarMutation, CalendarQuery
 from kamp.meetings.schema import MeetingsMutation, MeetingsQuery
@@ -72,6 +73,7 @@ Query = merge_types(
         NotificationsQuery,
         StockAlertsQuery,
         InventoryQuery,
+        ReplenishmentQuery,
         HistoryQuery,
     ),
 )
@@ -93,6 +95,7 @@ Mutation = merge_types(
         ActionsMutation,
         NotificationsMutation,
         InventoryMutation,
+        ReplenishmentMutation,
     ),
 )
 

@@ -46,9 +46,17 @@ from kamp.graphql.relay import parse_global_id, to_global_id
 from kamp.inventory.models import (
     AssortmentItem,
     ChangeStatus,
+    LineStatus,
+    Order,
+    OrderLine,
+    OrderOrigin,
+    OrderStatus,
     ParameterChange,
     PolicyMethod,
     Product,
+    ProposalLine,
+    ProposalStatus,
+    ReplenishmentProposal,
     StockPolicy,
     UnitOfSale,
 )
@@ -110,6 +118,8 @@ QUERIES: dict[str, Entry] = {
     "assortment": Entry(),
     "stockPolicies": Entry(),
     "parameterChanges": Entry(),
+    "replenishmentProposals": Entry(),
+    "orders": Entry(),
 }
 
 MUTATIONS: dict[str, Entry] = {
@@ -196,6 +206,14 @@ MUTATIONS: dict[str, Entry] = {
     "acceptParameterChange": Entry(ids={"id": "ParameterChange"}),
     "refuseParameterChange": Entry(ids={"id": "ParameterChange"}),
     "withdrawParameterChange": Entry(ids={"id": "ParameterChange"}),
+    "decideProposal": Entry(ids={"id": "ReplenishmentProposal", "lineId": "ProposalLine"}),
+    "confirmOrder": Entry(ids={"id": "Order"}),
+    "shipOrder": Entry(ids={"id": "Order"}),
+    "deliverOrder": Entry(ids={"id": "Order"}),
+    "invoiceOrder": Entry(ids={"id": "Order"}),
+    "markOrderPaid": Entry(ids={"id": "Order"}),
+    "cancelOrder": Entry(ids={"id": "Order"}),
+    "evaluateReplenishment": Entry(),
 }
 
 # What an ID argument or input field refers to, by its name (`<x>Id` is `X` otherwise).
@@ -530,7 +548,8 @@ async def test_every_field_goes_through_the_policy(runtime, clients, client):
 
 async def _inventory(db: Any, rows: Rows, hollis: uuid.UUID) -> None:
     """Hollis's inventory, which the demo does not have yet: a product of its assortment, an
-    internal policy at one of its locations and a change proposed to it."""
+    internal policy at one of its locations and a change proposed to it, a proposal with a
+    line waiting for the customer, and an order placed with its line."""
     account = await db.get(KeyAccount, hollis)
     made = Product(
         supplier_id=account.supplier_id,
@@ -560,8 +579,40 @@ async def _inventory(db: Any, rows: Rows, hollis: uuid.UUID) -> None:
         status=ChangeStatus.PROPOSED,
     )
     db.add(change)
+    proposal = ReplenishmentProposal(
+        workspace_id=workspace,
+        location_id=rows.ids["Location"],
+        run_key="probe",
+        status=ProposalStatus.OPEN,
+    )
+    db.add(proposal)
     await db.flush()
-    for row in (made, item, policy, change):
+    line = ProposalLine(
+        workspace_id=workspace,
+        proposal_id=proposal.id,
+        policy_id=policy.id,
+        product_id=made.id,
+        basis=uuid.uuid4(),
+        quantity=12,
+        explanation={"method": "REORDER_POINT", "inputs": {}, "steps": [], "quantity": 12},
+        status=LineStatus.PROPOSED,
+    )
+    order = Order(
+        workspace_id=workspace,
+        location_id=rows.ids["Location"],
+        origin=OrderOrigin.AUTO,
+        number="PO-PROBE",
+        status=OrderStatus.PLACED,
+        placed_at=clock.now(),
+    )
+    db.add_all([line, order])
+    await db.flush()
+    order_line = OrderLine(
+        workspace_id=workspace, order_id=order.id, product_id=made.id, quantity=6
+    )
+    db.add(order_line)
+    await db.flush()
+    for row in (made, item, policy, change, proposal, line, order, order_line):
         name = type(row).__name__
         rows.ids[name], rows.versions[name] = row.id, row.version
         rows.hollis.add(name)
