@@ -58,6 +58,8 @@ NODE = """query($id: ID!) { node(id: $id) { id
   ... on Order { number orderStatus: status nextStatuses }
   ... on OrderLine { quantity } } }"""
 
+RECENT = """query($ws: ID!) { recentChanges(workspaceId: $ws, first: 50) { nodeType nodeId
+  entry { action field } } }"""
 EVALUATE = f"""mutation($input: EvaluateReplenishmentInput!) {{
   evaluateReplenishment(input: $input) {{ evaluation {{ runKey policies proposals lines
   autoApproved orders }} {ERRORS} }} }}"""
@@ -343,6 +345,18 @@ async def test_the_whole_loop(runtime, world, clients, now):
     }
     line_node = (await gql(buyer, NODE, {"id": order_lines["PLAIN"]}))["data"]["node"]
     assert line_node == {"id": order_lines["PLAIN"], "quantity": 187}
+    # The workspace's latest changes tell of them, to both sides.
+    for http in (buyer, kam):
+        recent = (await gql(http, RECENT, {"ws": ws}))["data"]["recentChanges"]
+        told = {(change["nodeType"], change["entry"]["field"]) for change in recent}
+        assert {
+            ("ReplenishmentProposal", None),  # created by the evaluation
+            ("ReplenishmentProposal", "status"),
+            ("ProposalLine", "status"),
+            ("Order", None),
+            ("Order", "status"),
+            ("Order", "paid_at"),
+        } <= told, told
 
 
 async def test_every_step_carries_its_formula(runtime, world, clients, now):

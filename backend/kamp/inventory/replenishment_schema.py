@@ -12,7 +12,7 @@ from typing import Any
 
 import strawberry
 
-from kamp.errors import ErrorCode, UserError
+from kamp.errors import Conflict, ErrorCode, UserError
 from kamp.graphql.context import Info
 from kamp.graphql.errors import UserErrorType
 from kamp.graphql.mutations import mutate, service_mutation
@@ -263,13 +263,26 @@ class ReplenishmentMutation:
     ) -> DecideProposalPayload:
         async def run() -> DecideProposalPayload:
             proposal_id = decode_id(input.id, "ReplenishmentProposal")
-            decided = await proposals.decide_proposal(
-                info.context.session,
-                principal=await info.context.require_principal(),
-                proposal_id=proposal_id,
-                version=input.version,
-                lines=_decisions(input.lines),
-            )
+            principal = await info.context.require_principal()
+            session = info.context.session
+            try:
+                decided = await proposals.decide_proposal(
+                    session,
+                    principal=principal,
+                    proposal_id=proposal_id,
+                    version=input.version,
+                    lines=_decisions(input.lines),
+                )
+            except Conflict as conflict:
+                if conflict.current is None:
+                    # Someone decided it while this request was writing: this request changes
+                    # nothing (its transaction is over), and shows the proposal as it is now.
+                    await session.rollback()
+                    found = await proposals.get_proposals(
+                        session, principal=principal, ids=[proposal_id]
+                    )
+                    conflict.current = found.get(proposal_id)
+                raise
             return DecideProposalPayload(
                 proposal=ReplenishmentProposalNode.of(decided.proposal),
                 order=OrderNode.of(decided.order) if decided.order else None,
