@@ -626,27 +626,9 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["policy_id"],
-            ["stock_policies.id"],
-            name=op.f("fk_proposal_lines_policy_id_stock_policies"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["product_id"],
-            ["products.id"],
-            name=op.f("fk_proposal_lines_product_id_products"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
             ["proposal_id"],
             ["replenishment_proposals.id"],
             name=op.f("fk_proposal_lines_proposal_id_replenishment_proposals"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_proposal_lines_workspace_id_workspaces"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_proposal_lines")),

@@ -270,7 +270,15 @@ class LineStatus(StrEnum):
 
 
 class ProposalLine(WorkspaceElement, Base):
-    """One product to reorder, with every input and step of its arithmetic (`explanation`)."""
+    """One product to reorder, with every input and step of its arithmetic (`explanation`).
+
+    Evaluation writes lines by the hundred thousand, so a line references with foreign keys
+    only its proposal (which it never outlives: removing the proposal, its location or its
+    workspace removes the line) and the user who decided it. Its workspace, policy and product
+    are those of the policy the evaluation joined, at its proposal's location: a policy and
+    its product go only with that location (cascade, product RESTRICTed by the policy), and
+    then the proposal and the line go with them. Checking them again per row would only
+    double the cost of writing a line."""
 
     __tablename__ = "proposal_lines"
     __table_args__ = (
@@ -287,15 +295,13 @@ class ProposalLine(WorkspaceElement, Base):
     )
     parent = ("proposal_id", "ReplenishmentProposal")
 
+    # The proposal's workspace (no foreign key of its own: it goes with the proposal).
+    workspace_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     proposal_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("replenishment_proposals.id", ondelete="CASCADE"), index=True
     )
-    policy_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("stock_policies.id", ondelete="CASCADE")
-    )
-    product_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("products.id", ondelete="RESTRICT")
-    )
+    policy_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the policy's, at the proposal's location
+    product_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the policy's product
     # The report whose figures the line was computed from.
     basis: Mapped[uuid.UUID] = mapped_column(Uuid)
     quantity: Mapped[int] = mapped_column(BigInteger)
