@@ -496,7 +496,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_orders_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_orders_location_id"), ["location_id"], unique=False)
+        batch_op.create_index(
+            "ix_orders_location_id_placed_at", ["location_id", "placed_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_orders_workspace_id"), ["workspace_id"], unique=False)
 
     op.create_table(
@@ -642,9 +644,6 @@ def upgrade() -> None:
             batch_op.f("ix_proposal_lines_proposal_id"), ["proposal_id"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_proposal_lines_workspace_id"), ["workspace_id"], unique=False
-        )
-        batch_op.create_index(
             "uq_proposal_lines_open_policy",
             ["policy_id"],
             unique=True,
@@ -725,7 +724,6 @@ def downgrade() -> None:
             sqlite_where=sa.text("status = 'PROPOSED'"),
             postgresql_where=sa.text("status = 'PROPOSED'"),
         )
-        batch_op.drop_index(batch_op.f("ix_proposal_lines_workspace_id"))
         batch_op.drop_index(batch_op.f("ix_proposal_lines_proposal_id"))
         batch_op.drop_index(batch_op.f("ix_proposal_lines_created_at"))
 
@@ -738,7 +736,7 @@ def downgrade() -> None:
     op.drop_table("parameter_changes")
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_orders_workspace_id"))
-        batch_op.drop_index(batch_op.f("ix_orders_location_id"))
+        batch_op.drop_index("ix_orders_location_id_placed_at")
         batch_op.drop_index(batch_op.f("ix_orders_created_at"))
 
     op.drop_table("orders")

@@ -295,8 +295,9 @@ class ProposalLine(WorkspaceElement, Base):
     )
     parent = ("proposal_id", "ReplenishmentProposal")
 
-    # The proposal's workspace (no foreign key of its own: it goes with the proposal).
-    workspace_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    # The proposal's workspace (no foreign key of its own: it goes with the proposal), and no
+    # index of its own either: lines are read by their proposal.
+    workspace_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     proposal_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("replenishment_proposals.id", ondelete="CASCADE"), index=True
     )
@@ -336,10 +337,13 @@ class Order(WorkspaceElement, Base):
         # Two people approving one proposal at once give one order.
         UniqueConstraint("proposal_id", "origin"),
         UniqueConstraint("workspace_id", "number"),
+        # A location's orders, and those placed since a report (evaluation's inventory
+        # position counts them for every policy it evaluates).
+        Index("ix_orders_location_id_placed_at", "location_id", "placed_at"),
     )
 
     location_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("locations.id", ondelete="RESTRICT"), index=True
+        Uuid, ForeignKey("locations.id", ondelete="RESTRICT")
     )
     proposal_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("replenishment_proposals.id", ondelete="SET NULL")
