@@ -10,7 +10,8 @@ and a second run with the same figures, which must write nothing.
 Targets: 1,000,000 policies on PostgreSQL and 100,000 on SQLite, each in 10 s or less.
 `--share` is the part of the positions at or below their reorder point (or min): the lines a
 run writes. PostgreSQL at KAMP_BENCH_DATABASE_URL's server (default 127.0.0.1:5432), in a
-`kamp_bench_replenishment` database created afresh; SQLite in a temporary file."""
+database created afresh (KAMP_BENCH_DATABASE, default `kamp_bench_replenishment`); SQLite in a
+temporary file."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ from kamp.inventory.models import Order, ProposalLine, ReplenishmentProposal  # 
 from kamp.models import load_all_models  # noqa: E402
 
 SERVER = os.environ.get("KAMP_BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432")
+# The database the benchmark creates afresh (and drops first) on that server.
+DATABASE = os.environ.get("KAMP_BENCH_DATABASE", "kamp_bench_replenishment")
 PRODUCTS = 1000
 WORKSPACES = 10
 # Demand 20/day, sd 5, lead 4 +- 1 days, 95 %: reorder point ~117; min/max 100/400.
@@ -203,10 +206,10 @@ async def bench(database: str, policies: int, share: float) -> None:
         admin = make_engine(f"{SERVER}/postgres")
         async with admin.connect() as c:
             c = await c.execution_options(isolation_level="AUTOCOMMIT")
-            await c.execute(text("DROP DATABASE IF EXISTS kamp_bench_replenishment WITH (FORCE)"))
-            await c.execute(text("CREATE DATABASE kamp_bench_replenishment"))
+            await c.execute(text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
+            await c.execute(text(f"CREATE DATABASE {DATABASE}"))
         await admin.dispose()
-        url = f"{SERVER}/kamp_bench_replenishment"
+        url = f"{SERVER}/{DATABASE}"
     else:
         url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
     await asyncio.to_thread(migrations.upgrade, url)

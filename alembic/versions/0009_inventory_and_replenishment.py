@@ -496,7 +496,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_orders_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_orders_location_id"), ["location_id"], unique=False)
+        batch_op.create_index(
+            "ix_orders_location_id_placed_at", ["location_id", "placed_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_orders_workspace_id"), ["workspace_id"], unique=False)
 
     op.create_table(
@@ -626,27 +628,9 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["policy_id"],
-            ["stock_policies.id"],
-            name=op.f("fk_proposal_lines_policy_id_stock_policies"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["product_id"],
-            ["products.id"],
-            name=op.f("fk_proposal_lines_product_id_products"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
             ["proposal_id"],
             ["replenishment_proposals.id"],
             name=op.f("fk_proposal_lines_proposal_id_replenishment_proposals"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_proposal_lines_workspace_id_workspaces"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_proposal_lines")),
@@ -658,9 +642,6 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_proposal_lines_proposal_id"), ["proposal_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_proposal_lines_workspace_id"), ["workspace_id"], unique=False
         )
         batch_op.create_index(
             "uq_proposal_lines_open_policy",
@@ -743,7 +724,6 @@ def downgrade() -> None:
             sqlite_where=sa.text("status = 'PROPOSED'"),
             postgresql_where=sa.text("status = 'PROPOSED'"),
         )
-        batch_op.drop_index(batch_op.f("ix_proposal_lines_workspace_id"))
         batch_op.drop_index(batch_op.f("ix_proposal_lines_proposal_id"))
         batch_op.drop_index(batch_op.f("ix_proposal_lines_created_at"))
 
@@ -756,7 +736,7 @@ def downgrade() -> None:
     op.drop_table("parameter_changes")
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_orders_workspace_id"))
-        batch_op.drop_index(batch_op.f("ix_orders_location_id"))
+        batch_op.drop_index("ix_orders_location_id_placed_at")
         batch_op.drop_index(batch_op.f("ix_orders_created_at"))
 
     op.drop_table("orders")

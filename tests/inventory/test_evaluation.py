@@ -3,10 +3,12 @@ as the arithmetic gives, auto-approval, and nothing written twice."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from kamp.accounts.models import Location, Workspace
 from kamp.db import transaction
 from kamp.inventory.arithmetic import Inputs, explain
 from kamp.inventory.evaluation import evaluate
@@ -169,3 +171,63 @@ async def test_an_order_placed_since_the_report_counts(runtime, world, clock):
     async with transaction(runtime.session_factory) as session:
         again = await evaluate(session, run_key="run-2")
     assert (again.lines, again.orders) == (0, 0)
+
+
+async def test_a_run_key_used_again_adds_to_what_that_run_wrote(runtime, world, clock):
+    clock.travel(AS_OF + timedelta(hours=1))
+    _, packed = await _setup(runtime, world)
+    async with transaction(runtime.session_factory) as session:
+        await evaluate(session, run_key="run-1")
+    # A new report of region A's packed product, after its auto-approved order was placed.
+    async with transaction(runtime.session_factory) as session:
+        from kamp.inventory.models import StockPosition
+
+        position = await session.get(StockPosition, (world.a.region.id, packed.id))
+        position.report_id = uuid.uuid4()
+        position.as_of = AS_OF + timedelta(hours=2)
+    async with transaction(runtime.session_factory) as session:
+        again = await evaluate(session, run_key="run-1")
+    # The location has this run's proposal already: the line joins it.
+    assert (again.proposals, again.lines, again.auto_approved, again.orders) == (0, 1, 1, 0)
+    async with runtime.session_factory() as session:
+        proposal = await session.scalar(
+            select(ReplenishmentProposal).where(
+                ReplenishmentProposal.location_id == world.a.region.id
+            )
+        )
+        lines = list(
+            await session.scalars(
+                select(ProposalLine).where(ProposalLine.proposal_id == proposal.id)
+            )
+        )
+        assert [line.status for line in lines] == [LineStatus.AUTO_APPROVED] * 2
+        assert proposal.status == ProposalStatus.DECIDED
+    assert (await _count(runtime, ReplenishmentProposal), await _count(runtime, Order)) == (3, 1)
+
+
+async def test_lines_go_with_their_proposal_location_and_workspace(runtime, world):
+    rop, _ = await _setup(runtime, world)
+    async with transaction(runtime.session_factory) as session:
+        await evaluate(session, run_key="run-1")
+
+    async def lines_of(workspace_id):
+        async with runtime.session_factory() as session:
+            return await session.scalar(
+                select(func.count())
+                .select_from(ProposalLine)
+                .where(ProposalLine.workspace_id == workspace_id)
+            )
+
+    assert (await lines_of(world.a.workspace.id), await lines_of(world.b.workspace.id)) == (2, 1)
+    async with transaction(runtime.session_factory) as session:
+        # A location's children first: a location that has some is kept (RESTRICT).
+        await session.execute(delete(Location).where(Location.id == world.b.region.id))
+        await session.execute(delete(Workspace).where(Workspace.id == world.b.workspace.id))
+    assert (await lines_of(world.a.workspace.id), await lines_of(world.b.workspace.id)) == (2, 0)
+    async with transaction(runtime.session_factory) as session:
+        await session.execute(
+            delete(ReplenishmentProposal).where(ReplenishmentProposal.location_id == world.a.hq.id)
+        )
+    async with runtime.session_factory() as session:
+        left = list(await session.scalars(select(ProposalLine.product_id)))
+    assert rop.id not in left and len(left) == 1

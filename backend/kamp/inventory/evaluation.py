@@ -4,10 +4,13 @@ One set-based pass, the same SQL on PostgreSQL and SQLite (they differ only in a
 names, below): every active policy joined with its location's stock position and its product
 gives the inventory position, the safety stock, the reorder point, the order-up-to level, the
 need and the quantity rounded to packs, at least the MOQ, capped by the location's max (the
-steps of `kamp.inventory.arithmetic`, in the same order, so both agree on every quantity), and
-the explanation JSON with every input and step. Then, in a handful of INSERT ... SELECT
+steps of `kamp.inventory.arithmetic`, in the same order, so both agree on every quantity),
+kept as the run's candidates with every input and step. Then, in a handful of INSERT ... SELECT
 statements: one proposal per location that needs one (unique per location and run key), its
-lines, and for lines up to the policy's auto-approval threshold an AUTO order.
+lines with their explanation JSON (built as they are written), and for lines up to the
+policy's auto-approval threshold an AUTO order, from the candidates (not read back from the
+lines) when every candidate became a line of a new proposal, as it does but for a run key
+used twice.
 
 Idempotent: a policy with a line waiting for the customer, or with a line on the same figures
 (the position's report, `basis`), proposes nothing; every insert is ON CONFLICT DO NOTHING on
@@ -24,6 +27,7 @@ nothing the proposal's does not (the customer's decisions on lines are traced on
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,11 +45,13 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    Text,
     Uuid,
     and_,
     case,
     cast,
     delete,
+    distinct,
     exists,
     func,
     literal,
@@ -59,6 +65,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateTable
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.elements import ClauseElement
 
 from kamp import clock
 from kamp.coediting.models import Visibility
@@ -126,17 +136,58 @@ class _Sql:
             "hex(randomblob(6)))"
         )
 
-    def json_object(self, *pairs: tuple[str, Any]) -> ColumnElement[Any]:
-        args: list[Any] = []
-        for key, value in pairs:
-            args += [_const(key), value]
-        return func.json_build_object(*args) if self.pg else func.json_object(*args)
+    # JSON. SQLite builds it with its json functions. PostgreSQL's json_build_object looks up
+    # the output function of every argument on every call, which made building the
+    # explanations the larger part of a run; there the JSON is written as text instead: one
+    # concat() of its punctuation and its values (numbers as they print, strings quoted; the
+    # strings are our own codes and dates, which need no escaping), cast to JSON once.
 
-    def json_array(self, *items: Any) -> ColumnElement[Any]:
-        return func.json_build_array(*items) if self.pg else func.json_array(*items)
+    def json_object(self, *pairs: tuple[str, Any]) -> Any:
+        if not self.pg:
+            args: list[Any] = []
+            for key, value in pairs:
+                args += [_const(key), value]
+            return func.json_object(*args)
+        pieces: list[Any] = ["{"]
+        for i, (key, value) in enumerate(pairs):
+            pieces.append(("," if i else "") + json.dumps(key) + ":")
+            pieces += _json_pieces(value)
+        pieces.append("}")
+        return _JsonText(tuple(pieces))
 
-    def json_true(self) -> ColumnElement[Any]:
-        return literal_column("true") if self.pg else func.json("true")
+    def json_array(self, *items: Any) -> Any:
+        if not self.pg:
+            return func.json_array(*items)
+        pieces: list[Any] = ["["]
+        for i, item in enumerate(items):
+            if i:
+                pieces.append(",")
+            pieces += _json_pieces(item)
+        pieces.append("]")
+        return _JsonText(tuple(pieces))
+
+    def json_true(self) -> Any:
+        return _JsonText(("true",)) if self.pg else func.json("true")
+
+    def json_text(self, value: Any) -> ColumnElement[Any]:
+        """A JSON value built by json_object/json_array as an SQL expression (text on
+        PostgreSQL: `as_json` makes it JSON)."""
+        if not isinstance(value, _JsonText):
+            return value
+        merged: list[Any] = []
+        for piece in value.pieces:
+            if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += piece
+            else:
+                merged.append(piece)
+        args = [_const(p) if isinstance(p, str) else p for p in merged]
+        # concat() takes at most 100 arguments.
+        while len(args) > 90:
+            args = [func.concat(*args[i : i + 90], type_=Text) for i in range(0, len(args), 90)]
+        return func.concat(*args, type_=Text)
+
+    def as_json(self, value: Any) -> ColumnElement[Any]:
+        return cast(value, JSON) if self.pg else value
 
     def rounded(self, value: Any) -> ColumnElement[Any]:
         """A float as the explanation shows it (DECIMALS places)."""
@@ -146,15 +197,17 @@ class _Sql:
 
     def iso_instant(self, value: Any) -> ColumnElement[Any]:
         if self.pg:
-            return func.to_char(func.timezone("UTC", value), _const('YYYY-MM-DD"T"HH24:MI:SS"Z"'))
-        return func.strftime(_const("%Y-%m-%dT%H:%M:%SZ"), value)
+            return func.to_char(
+                func.timezone("UTC", value), _const('YYYY-MM-DD"T"HH24:MI:SS"Z"'), type_=String
+            )
+        return func.strftime(_const("%Y-%m-%dT%H:%M:%SZ"), value, type_=String)
 
     def date_after(self, value: Any, days: Any) -> ColumnElement[Any]:
         """The UTC date `days` (a float) after the instant `value`, as YYYY-MM-DD."""
         if self.pg:
             shifted = func.timezone("UTC", value) + literal_column("interval '1 day'") * days
-            return func.to_char(shifted, _const("YYYY-MM-DD"))
-        return func.date(value, _const("+") + cast(days, String) + _const(" days"))
+            return func.to_char(shifted, _const("YYYY-MM-DD"), type_=String)
+        return func.date(value, _const("+") + cast(days, String) + _const(" days"), type_=String)
 
     def order_number(self, n: Any) -> ColumnElement[Any]:
         if self.pg:
@@ -166,6 +219,21 @@ class _Sql:
 
     def insert(self, table: Any) -> Any:
         return postgresql.insert(table) if self.pg else sqlite.insert(table)
+
+
+@dataclass(frozen=True)
+class _JsonText:
+    """JSON as text pieces (PostgreSQL): JSON text (str), and SQL values rendered in place."""
+
+    pieces: tuple[Any, ...]
+
+
+def _json_pieces(value: Any) -> list[Any]:
+    if isinstance(value, _JsonText):
+        return list(value.pieces)
+    if isinstance(value.type, String):
+        return [func.coalesce(_const('"') + value + _const('"'), _const("null"))]
+    return [func.coalesce(cast(value, Text), _const("null"))]
 
 
 def _const(value: str) -> ColumnElement[Any]:
@@ -218,9 +286,12 @@ async def next_order_number(session: AsyncSession, workspace_id: uuid.UUID) -> i
 
 # --- the candidates ------------------------------------------------------------------------
 
+# A run's candidates: each policy to order for, with every input and step of its arithmetic;
+# the lines' explanations are built from them as the lines are written.
 _candidates = Table(
     "replenishment_candidates",
     MetaData(),
+    Column("line_id", Uuid),  # the id of the line it becomes
     Column("policy_id", Uuid),
     Column("workspace_id", Uuid),
     Column("location_id", Uuid),
@@ -228,22 +299,52 @@ _candidates = Table(
     Column("basis", Uuid),
     Column("quantity", BigInteger),
     Column("auto", Boolean),
-    Column("explanation", JSON),
+    Column("note", String(32)),
+    Column("method", String(32)),
+    Column("as_of", UTCDateTime),
+    Column("on_hand", BigInteger),
+    Column("in_transit", BigInteger),
+    Column("on_order", BigInteger),
+    Column("committed", BigInteger),
+    Column("ip", BigInteger),
+    Column("d", Float),
+    Column("sd", Float),
+    Column("demand_days", Integer),
+    Column("lead", Integer),
+    Column("lead_sd", Float),
+    Column("lead_source", String(16)),
+    Column("review", Integer),
+    Column("service_level", Float),
+    Column("min_qty", BigInteger),
+    Column("max_qty", BigInteger),
+    Column("pack_multiple", Integer),
+    Column("min_order_qty", Integer),
+    Column("auto_approve_max_qty", BigInteger),
+    Column("z", Float),
+    Column("ss", Float),
+    Column("rop", Float),
+    Column("target", Float),
+    Column("need", BigInteger),
+    Column("rounded", BigInteger),
     prefixes=["TEMPORARY"],
+    postgresql_on_commit="DROP",
 )
 
-_CREATE = {
-    "postgresql": (
-        "CREATE TEMPORARY TABLE IF NOT EXISTS replenishment_candidates (policy_id uuid, "
-        "workspace_id uuid, location_id uuid, product_id uuid, basis uuid, quantity bigint, "
-        "auto boolean, explanation json) ON COMMIT DROP"
-    ),
-    "sqlite": (
-        "CREATE TEMPORARY TABLE IF NOT EXISTS replenishment_candidates (policy_id CHAR(32), "
-        "workspace_id CHAR(32), location_id CHAR(32), product_id CHAR(32), basis CHAR(32), "
-        "quantity INTEGER, auto BOOLEAN, explanation TEXT)"
-    ),
-}
+
+class _CreateTemporaryTableAs(Executable, ClauseElement):
+    """CREATE TEMPORARY TABLE name ON COMMIT DROP AS query (PostgreSQL)."""
+
+    inherit_cache = False
+
+    def __init__(self, name: str, query: Any) -> None:
+        self.name = name
+        self.query = query
+
+
+@compiles(_CreateTemporaryTableAs)
+def _create_temporary_table_as(element: _CreateTemporaryTableAs, compiler: Any, **kw: Any) -> str:
+    query = compiler.process(element.query, **kw)
+    return f"CREATE TEMPORARY TABLE {element.name} ON COMMIT DROP AS {query}"
 
 
 async def _z_scores(
@@ -378,22 +479,20 @@ def _candidate_select(
     auto = and_(
         s.c.auto_approve_max_qty.is_not(None), quantity > 0, quantity <= s.c.auto_approve_max_qty
     )
-    explanation = _explanation(sql, s, quantity, note)
-    return select(
-        s.c.policy_id,
-        s.c.workspace_id,
-        s.c.location_id,
-        s.c.product_id,
-        s.c.basis,
-        quantity,
-        auto,
-        explanation,
-    )
+    values = {
+        "line_id": sql.new_id(),
+        "quantity": quantity,
+        "auto": auto,
+        "note": note,
+        **{column.name: s.c[column.name] for column in _candidates.c if column.name in s.c},
+    }
+    return list(values), select(*[value.label(name) for name, value in values.items()])
 
 
-def _explanation(sql: _Sql, s: Any, quantity: Any, note: Any) -> ColumnElement[Any]:
-    """The explanation of `Explanation.as_json(formulas=False)`, built in SQL."""
+def _explanation(sql: _Sql, s: Any) -> ColumnElement[Any]:
+    """The explanation of `Explanation.as_json(formulas=False)` of a candidate, built in SQL."""
     r = sql.rounded
+    quantity, note = s.c.quantity, s.c.note
 
     def step(name: str, formula: str, value: Any) -> ColumnElement[Any]:
         # The formula is a constant of the step's name: shown, not stored (`with_formulas`).
@@ -457,9 +556,13 @@ def _explanation(sql: _Sql, s: Any, quantity: Any, note: Any) -> ColumnElement[A
     ]
 
     def whole(steps: Any) -> ColumnElement[Any]:
-        return sql.json_object(*[(k, steps if k == "steps" else v) for k, v in pairs])
+        return sql.json_text(
+            sql.json_object(*[(k, steps if k == "steps" else v) for k, v in pairs])
+        )
 
-    return case((method == _const(REORDER_POINT), whole(rop_steps)), else_=whole(min_max_steps))
+    return sql.as_json(
+        case((method == _const(REORDER_POINT), whole(rop_steps)), else_=whole(min_max_steps))
+    )
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -477,42 +580,50 @@ async def evaluate(
     now = clock.now()
     at = literal(now, UTCDateTime())
     zs = await _z_scores(session, workspace_id)
-    await session.execute(text(_CREATE[bind.dialect.name]))
-    await session.execute(delete(_candidates))
-    try:
-        candidates = _candidate_select(sql, zs, workspace_id)
+    if sql.pg:
+        # Compiling these few statements to machine code takes longer than it saves.
+        await session.execute(text("SET LOCAL jit = off"))
+    # On failure the table goes with the transaction (PostgreSQL), or is emptied by the next
+    # run on the connection (SQLite): dropping it then would only hide the error.
+    names, candidates = _candidate_select(sql, zs, workspace_id)
+    if sql.pg:
+        # CREATE TABLE AS may read with parallel workers, where INSERT ... SELECT may not: the
+        # join of every policy with its position shares the cores.
+        await session.execute(text("DROP TABLE IF EXISTS replenishment_candidates"))
+        await session.execute(_CreateTemporaryTableAs(_candidates.name, candidates))
+    else:
+        await session.execute(CreateTable(_candidates, if_not_exists=True))
+        await session.execute(delete(_candidates))
+        await session.execute(_candidates.insert().from_select(names, candidates))
+    asked = await session.scalar(select(func.count()).select_from(_candidates)) or 0
+    if asked == 0:
+        await session.execute(text("DROP TABLE IF EXISTS replenishment_candidates"))
+        return Evaluation(0, 0, 0, 0, 0)
+    if sql.pg:
+        # Temporary tables have no statistics until analyzed: the joins below would
+        # guess them empty. The columns they join and filter on are enough.
         await session.execute(
-            _candidates.insert().from_select(
-                [
-                    "policy_id",
-                    "workspace_id",
-                    "location_id",
-                    "product_id",
-                    "basis",
-                    "quantity",
-                    "auto",
-                    "explanation",
-                ],
-                candidates,
-            )
+            text("ANALYZE replenishment_candidates (workspace_id, location_id, product_id, auto)")
         )
-        asked = await session.scalar(select(func.count()).select_from(_candidates)) or 0
-        if asked == 0:
-            return Evaluation(0, 0, 0, 0, 0)
-        if sql.pg:
-            # Temporary tables have no statistics until analyzed: the joins below would
-            # guess them empty.
-            await session.execute(text("ANALYZE replenishment_candidates"))
-        proposal_ids = await _insert_proposals(session, sql, at, run_key)
-        lines, auto = await _insert_lines(session, sql, at, run_key, workspace_id)
+    proposal_ids = await _insert_proposals(session, sql, at, run_key)
+    lines, auto = await _insert_lines(session, sql, at, run_key, workspace_id)
+    places = await session.scalar(select(func.count(distinct(_candidates.c.location_id))))
+    if lines == asked and len(proposal_ids) == places:
+        # As it should be: every candidate became a line of a proposal this run created.
+        # The orders and the proposals' statuses follow from the candidates alone, without
+        # reading back the lines just written.
+        order_ids = await _auto_orders_of_candidates(session, sql, at, run_key)
+        await _settle_proposals_of_candidates(session, at, run_key)
+    else:
+        # Another run got there first for some (or this run key was used before): go by
+        # what the tables hold.
         if sql.pg and lines > ANALYZE_AFTER:
-            # Statistics of the rows just written, so that the statements below do not plan
-            # for the tables as they were (a nested loop over thousands of "absent" lines).
+            # Statistics of the rows just written, so that the statements below do not
+            # plan for the tables as they were (a nested loop over "absent" lines).
             await session.execute(text("ANALYZE replenishment_proposals, proposal_lines"))
         order_ids = await _auto_orders(session, sql, at, now, run_key, workspace_id)
         proposal_ids = await _settle_proposals(session, at, run_key, proposal_ids)
-    finally:
-        await session.execute(text("DROP TABLE IF EXISTS replenishment_candidates"))
+    await session.execute(text("DROP TABLE IF EXISTS replenishment_candidates"))
     await _trace_created(session, ReplenishmentProposal, proposal_ids)
     await _trace_created(session, Order, order_ids)
     return Evaluation(asked, len(proposal_ids), lines, auto, len(order_ids))
@@ -558,6 +669,7 @@ async def _insert_lines(
     )
     values = {
         **_element_values(sql, at),
+        "id": c.c.line_id,
         "workspace_id": c.c.workspace_id,
         "proposal_id": p.id,
         "policy_id": c.c.policy_id,
@@ -565,7 +677,7 @@ async def _insert_lines(
         "basis": c.c.basis,
         "quantity": c.c.quantity,
         "approved_quantity": case((c.c.auto, c.c.quantity), else_=null()),
-        "explanation": c.c.explanation,
+        "explanation": _explanation(sql, c),
         "status": status,
         "decided_at": case((c.c.auto, at), else_=null()),
     }
@@ -679,6 +791,120 @@ async def _auto_orders(
         sql.insert(OrderLine).from_select(list(line_values), line_source).on_conflict_do_nothing()
     )
     return order_ids
+
+
+async def _auto_orders_of_candidates(
+    session: AsyncSession, sql: _Sql, at: Any, run_key: str
+) -> list[uuid.UUID]:
+    """`_auto_orders` when every candidate became a line of a proposal created by this run
+    (none has an order yet): the same orders, numbers and lines, from the candidates."""
+    c, p, item = _candidates, ReplenishmentProposal, AssortmentItem
+    places = (
+        select(
+            c.c.location_id,
+            func.min(func.coalesce(item.priority, DEFAULT_PRIORITY)).label("priority"),
+        )
+        .select_from(c)
+        .outerjoin(
+            item, and_(item.workspace_id == c.c.workspace_id, item.product_id == c.c.product_id)
+        )
+        .where(c.c.auto)
+        .group_by(c.c.location_id)
+        .subquery()
+    )
+    due = (
+        select(
+            p.id.label("proposal_id"),
+            p.workspace_id,
+            p.location_id,
+            places.c.priority,
+            func.row_number()
+            .over(partition_by=p.workspace_id, order_by=(p.location_id, p.id))
+            .label("n"),
+        )
+        .select_from(places)
+        .join(p, and_(p.location_id == places.c.location_id, p.run_key == run_key))
+        .subquery()
+    )
+    last = (
+        select(Order.workspace_id, func.max(number_value(Order.number)).label("last"))
+        .where(Order.workspace_id.in_(select(due.c.workspace_id)))
+        .group_by(Order.workspace_id)
+        .subquery()
+    )
+    n = func.coalesce(last.c.last, 0) + due.c.n
+    values = {
+        **_element_values(sql, at),
+        "workspace_id": due.c.workspace_id,
+        "location_id": due.c.location_id,
+        "proposal_id": due.c.proposal_id,
+        "origin": _const(OrderOrigin.AUTO.value),
+        "number": sql.order_number(n),
+        "status": _const(OrderStatus.PLACED.value),
+        "priority": func.coalesce(due.c.priority, DEFAULT_PRIORITY),
+        "placed_at": at,
+    }
+    source = (
+        select(*values.values())
+        .select_from(due)
+        .outerjoin(last, last.c.workspace_id == due.c.workspace_id)
+        .where(true())
+    )
+    order_ids = list(
+        (
+            await session.scalars(
+                sql.insert(Order)
+                .from_select(list(values), source)
+                .on_conflict_do_nothing()
+                .returning(Order.id)
+            )
+        ).all()
+    )
+    if not order_ids:
+        return []
+    # Each line's order by two lookups on unique keys: the statistics of the tables do not
+    # know yet of the proposals and orders just written, and a join planned on them would
+    # scan the candidates once per order.
+    proposal = (
+        select(p.id)
+        .where(p.location_id == c.c.location_id, p.run_key == run_key)
+        .correlate(c)
+        .scalar_subquery()
+    )
+    order = (
+        select(Order.id)
+        .where(Order.proposal_id == proposal, Order.origin == OrderOrigin.AUTO)
+        .scalar_subquery()
+    )
+    line_values = {
+        **_element_values(sql, at),
+        "workspace_id": c.c.workspace_id,
+        "order_id": order,
+        "product_id": c.c.product_id,
+        "proposal_line_id": c.c.line_id,
+        "quantity": c.c.quantity,
+    }
+    line_source = select(*line_values.values()).select_from(c).where(c.c.auto)
+    await session.execute(
+        sql.insert(OrderLine).from_select(list(line_values), line_source).on_conflict_do_nothing()
+    )
+    return order_ids
+
+
+async def _settle_proposals_of_candidates(session: AsyncSession, at: Any, run_key: str) -> None:
+    """`_settle_proposals` when every candidate became a line of a proposal created by this
+    run (none is empty): those whose lines were all approved automatically are decided."""
+    c, p = _candidates, ReplenishmentProposal
+    await session.execute(
+        update(p)
+        .where(
+            p.run_key == run_key,
+            p.location_id.in_(select(c.c.location_id).where(c.c.auto)),
+            ~p.location_id.in_(select(c.c.location_id).where(~c.c.auto)),
+        )
+        .values(status=ProposalStatus.DECIDED, decided_at=at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def _settle_proposals(

@@ -270,7 +270,15 @@ class LineStatus(StrEnum):
 
 
 class ProposalLine(WorkspaceElement, Base):
-    """One product to reorder, with every input and step of its arithmetic (`explanation`)."""
+    """One product to reorder, with every input and step of its arithmetic (`explanation`).
+
+    Evaluation writes lines by the hundred thousand, so a line references with foreign keys
+    only its proposal (which it never outlives: removing the proposal, its location or its
+    workspace removes the line) and the user who decided it. Its workspace, policy and product
+    are those of the policy the evaluation joined, at its proposal's location: a policy and
+    its product go only with that location (cascade, product RESTRICTed by the policy), and
+    then the proposal and the line go with them. Checking them again per row would only
+    double the cost of writing a line."""
 
     __tablename__ = "proposal_lines"
     __table_args__ = (
@@ -287,15 +295,14 @@ class ProposalLine(WorkspaceElement, Base):
     )
     parent = ("proposal_id", "ReplenishmentProposal")
 
+    # The proposal's workspace (no foreign key of its own: it goes with the proposal), and no
+    # index of its own either: lines are read by their proposal.
+    workspace_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     proposal_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("replenishment_proposals.id", ondelete="CASCADE"), index=True
     )
-    policy_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("stock_policies.id", ondelete="CASCADE")
-    )
-    product_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("products.id", ondelete="RESTRICT")
-    )
+    policy_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the policy's, at the proposal's location
+    product_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the policy's product
     # The report whose figures the line was computed from.
     basis: Mapped[uuid.UUID] = mapped_column(Uuid)
     quantity: Mapped[int] = mapped_column(BigInteger)
@@ -330,10 +337,13 @@ class Order(WorkspaceElement, Base):
         # Two people approving one proposal at once give one order.
         UniqueConstraint("proposal_id", "origin"),
         UniqueConstraint("workspace_id", "number"),
+        # A location's orders, and those placed since a report (evaluation's inventory
+        # position counts them for every policy it evaluates).
+        Index("ix_orders_location_id_placed_at", "location_id", "placed_at"),
     )
 
     location_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("locations.id", ondelete="RESTRICT"), index=True
+        Uuid, ForeignKey("locations.id", ondelete="RESTRICT")
     )
     proposal_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("replenishment_proposals.id", ondelete="SET NULL")
