@@ -23,6 +23,7 @@ from kamp.inventory.models import (
     ReplenishmentProposal,
 )
 from tests.inventory.replenishment_support import AS_OF, add_assortment, add_policy, add_product
+from tests.support import snapshot
 
 
 async def _setup(runtime, world):
@@ -138,14 +139,20 @@ async def test_a_retried_or_duplicated_run_writes_nothing_twice(runtime, world):
     await _setup(runtime, world)
     async with transaction(runtime.session_factory) as session:
         await evaluate(session, run_key="run-1")
-    from tests.support import snapshot
-
     before = await snapshot(runtime.session_factory)
     for key in ("run-1", "run-2"):
         async with transaction(runtime.session_factory) as session:
             again = await evaluate(session, run_key=key)
         assert (again.proposals, again.lines, again.orders) == (0, 0, 0)
     assert await snapshot(runtime.session_factory) == before
+
+
+async def test_nothing_to_evaluate_is_no_error(runtime, world):
+    """No policy anywhere (a fresh install's hourly run), or none in one workspace."""
+    for workspace_id in (None, world.a.workspace.id):
+        async with transaction(runtime.session_factory) as session:
+            result = await evaluate(session, workspace_id=workspace_id, run_key="empty")
+        assert (result.proposals, result.lines, result.orders) == (0, 0, 0)
 
 
 async def test_one_workspace_only(runtime, world):

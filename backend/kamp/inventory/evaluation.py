@@ -369,12 +369,20 @@ def _candidate_select(
     lead = func.coalesce(pol.lead_time_days, prod.lead_time_days)
     lead_sd = cast(func.coalesce(pol.lead_time_sd_days, prod.lead_time_sd_days), Float)
     d, sd = pos.demand_mean, pos.demand_sd
-    z = case(
-        *[
-            (pol.service_level == literal_column(str(lv)), cast(literal_column(repr(zv)), Float))
-            for lv, zv in zs
-        ],
-        else_=null(),
+    # No service level in use (no reorder-point policy at all): a CASE needs a branch.
+    z = (
+        case(
+            *[
+                (
+                    pol.service_level == literal_column(str(lv)),
+                    cast(literal_column(repr(zv)), Float),
+                )
+                for lv, zv in zs
+            ],
+            else_=null(),
+        )
+        if zs
+        else cast(null(), Float)
     )
     ss = z * func.sqrt(lead * sd * sd + d * d * lead_sd * lead_sd)
     rop = d * lead + ss
