@@ -54,7 +54,7 @@ from kamp.inventory.reports import IngestMode, StockRowsRefused  # noqa: E402
 from kamp.models import load_all_models  # noqa: E402
 
 SERVER = os.environ.get("KAMP_BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432")
-NAME = "kamp_bench_inventory"
+NAME = os.environ.get("KAMP_BENCH_DATABASE_NAME", "kamp_bench_inventory")
 PRODUCTS = 5_000
 LOCATIONS = 100
 HEADER = (
