@@ -441,30 +441,22 @@ async def test_an_accounts_removal_takes_its_stock(runtime, world, stock):
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-async def test_the_window_is_read_once_then_only_what_moves_on_postgresql(runtime, world, stock):
-    """A year of history for the touched key and for an untouched one. A new position reads
-    its window through the primary key's range (28 days) and nothing else; the next day's
-    report reads only the day that leaves the window and the day that enters it: the running
-    sums hold the rest."""
-    async with runtime.session_factory() as session:
-        for sku in ("SKU-1", "SKU-2"):
-            session.add_all(
-                DemandDay(
-                    location_id=stock.branches["A-1"],
-                    product_id=stock.products[sku],
-                    day=D - timedelta(days=offset),
-                    workspace_id=world.a.workspace.id,
-                    quantity=1.0,
-                    stockout=False,
-                )
-                for offset in range(1, 366)
-            )
-        await session.commit()
-    key = (stock.branches["A-1"], stock.products["SKU-1"])
+async def test_reports_read_only_the_days_the_window_moves_by_on_postgresql(runtime, world, stock):
+    """A year of history for the touched key and for an untouched one. The next day's report
+    reads the one day that leaves the window (the running sums hold the rest, the new day is
+    the batch's own); a new position reads nothing; a report that changes a day already counted
+    reads the key's window again, through the primary key's range. Never the history."""
+    await _send(
+        runtime,
+        world,
+        row(1, _day(-1), period_days=365, sold=365),
+        row(2, _day(-1), sku="SKU-2", period_days=365, sold=365),
+    )
 
-    async def days_read(as_of: datetime, sold: int) -> int:
+    async def days_read(as_of: datetime, sold: int, code: str = "A-1") -> int:
         """Record one report as the ingest does; the demand days its position's statement
         read (by EXPLAIN ANALYZE, which runs it)."""
+        key = (stock.branches[code], stock.products["SKU-1"])
         meta = positions._Meta(world.a.workspace.id, StockSource.API, None, None, uuid.uuid4(), NOW)
         reports_sql, demand_sql, positions_sql = positions.batch_statements(meta)
         async with runtime.session_factory() as session:
@@ -485,14 +477,19 @@ async def test_the_window_is_read_once_then_only_what_moves_on_postgresql(runtim
         assert scans and all("Index" in n["Node Type"] for n in scans)
         return sum(n["Actual Rows"] * n["Actual Loops"] for n in scans)
 
-    assert await days_read(_day(0), 1) == 28
+    history = await _position(runtime, stock)
+    assert (history.demand_days, history.demand_mean, history.demand_sd) == (28, 1.0, 0.0)
+    assert await days_read(_day(0), 1) == 1  # D-28 leaves
     first = await _position(runtime, stock)
     assert (first.demand_days, first.demand_mean, first.demand_sd) == (28, 1.0, 0.0)
-    assert await days_read(_day(1), 3) == 2  # D-27 leaves, D+1 enters
+    assert await days_read(_day(1), 3) == 1  # D-27 leaves
     moved = await _position(runtime, stock)
     assert moved.demand_days == 28
     assert moved.demand_mean == pytest.approx(30 / 28)
     assert moved.demand_sd == pytest.approx(statistics.stdev([1.0] * 27 + [3.0]))
-    assert await days_read(_day(1), 2) == 28  # a day already counted changed: read again
+    assert await days_read(_day(1), 2) == 28  # a day already counted changed
     again = await _position(runtime, stock)
     assert again.demand_mean == pytest.approx(32 / 28)
+    assert await days_read(_day(0), 4, code="A-2") == 0  # a new position
+    new = await _position(runtime, stock, "A-2")
+    assert (new.demand_days, new.demand_mean, new.demand_sd) == (1, 4.0, 0.0)

@@ -152,7 +152,10 @@ CREATE TEMPORARY TABLE IF NOT EXISTS inventory_stock_keys (
     location_id uuid NOT NULL,
     product_id uuid NOT NULL,
     fresh boolean NOT NULL,
-    first_day date NOT NULL
+    first_day date NOT NULL,
+    n bigint NOT NULL,
+    s float8 NOT NULL,
+    q float8 NOT NULL
 ) ON COMMIT DROP
 """
 STAGE_FIELDS = (*ROW_FIELDS, "latest")  # latest: the row that gives its key's figures
@@ -169,9 +172,10 @@ FROM inventory_stock_stage
 """
 
 # Day i of a report (0: its as_of date, going back); the last stockout_days days are out.
-# For the positions' running sums, each key the batch touched is kept (inventory_stock_keys)
-# with its first touched day and whether every touched day is new (`fresh`: inserted, not
-# updated; a row the upsert inserted has no xmax).
+# For the positions' running sums, each key the batch touched is kept (inventory_stock_keys):
+# its first touched day, whether every touched day is new (`fresh`: inserted, not updated; a
+# row the upsert inserted has no xmax), and the count, sum and sum of squares of the touched
+# days that are not stock-outs.
 _UPSERT_DEMAND = """
 TRUNCATE inventory_stock_keys;
 WITH upserted AS (
@@ -189,29 +193,44 @@ WITH upserted AS (
     ON CONFLICT (location_id, product_id, day) DO UPDATE
     SET quantity = demand_days.quantity + excluded.quantity,
         stockout = demand_days.stockout OR excluded.stockout
-    RETURNING location_id, product_id, day, xmax = 0 AS fresh
+    RETURNING location_id, product_id, day, quantity, stockout, xmax = 0 AS fresh
 )
 INSERT INTO inventory_stock_keys
-SELECT location_id, product_id, bool_and(fresh), min(day) FROM upserted GROUP BY 1, 2
+SELECT location_id, product_id, bool_and(fresh), min(day),
+    count(*) FILTER (WHERE NOT stockout),
+    coalesce(sum(quantity) FILTER (WHERE NOT stockout), 0),
+    coalesce(sum(quantity * quantity) FILTER (WHERE NOT stockout), 0)
+FROM upserted
+GROUP BY 1, 2
 """
 
 # The latest figures of each touched key (the newer of the batch's and the position's), and
 # its statistics over the window of `win` days ending on the position's date `end_new`.
 #
 # Running sums (count n, sum s, sum of squares q of the non-stock-out days in the window) make
-# this O(1) per report rather than O(window). When the position kept its sums for a window of
-# the same length and the batch only added new days after the position's date (the usual
-# case: each report brings the days since the last one), the window moved from
-# (end_old - win, end_old] to (end_new - win, end_new], and
-#     new = old - L + E
-# L: the days that left it, (end_old - win, end_new - win];
-# E: the days that entered it, (end_old, end_new] (the batch's new days among them).
-# L and E are index range scans of the days the window moved by (none if it did not move):
-# the window itself is not read. Otherwise (a new position, a window of another length, a
-# late or overlapping report that changed days already counted, a jump of a whole window)
-# the key's window is read again, through the primary key's range: still only touched keys.
-# The mean and deviation come from the sums (sample variance (q - s^2 / n) / (n - 1), never
-# below 0); a full read takes PostgreSQL's avg and stddev_samp.
+# this O(1) per report rather than O(window). Demand days are written by the ingest alone,
+# with their position in the same batch, and a report's days end on its date: so a key
+# without a position has no days, and no key has days after its position's date. Hence, when
+# every day the batch touched is new and after the position's date (the usual case: each
+# report brings the days since the last one) and the position kept its sums for a window of
+# the same length that moved by less than its length, from (end_old - win, end_old] to
+# (end_new - win, end_new]:
+#     new = old - L + T
+# L: the days that left the window, (end_old - win, end_new - win], an index range scan of
+#    the days it moved by (none if it did not move);
+# T: the batch's days (inventory_stock_keys), all of them inside the new window.
+# A new position whose days all fall in its window is T alone, and reads nothing. Otherwise
+# (a window of another length, a late or overlapping report that changed or filled in days
+# before the position's date, a jump of a whole window, a position without sums) the key's
+# window is read again, through the primary key's range: still only touched keys.
+#
+# Rounding: adding and taking out floats leaves an error of a few units in the last place of
+# q per update, and the variance (q - s^2 / n) cancels catastrophically when the deviation is
+# tiny beside the mean (constant demand would show a deviation of 1e-8). So the window is also
+# read afresh each time its end crosses a multiple of its length (counted from 2000-01-01):
+# once per window turned over, O(1) per day amortized, and the error never builds up; and a
+# variance within 1e-12 of q, which the sums cannot tell from rounding, is 0. The mean is s / n
+# (with no day left the sums restart from 0); a full read takes avg and stddev_samp.
 _UPSERT_POSITIONS = """
 INSERT INTO stock_positions (
     location_id, product_id, workspace_id, report_id, as_of, on_hand, in_transit, on_order,
@@ -222,7 +241,8 @@ SELECT n.location_id, n.product_id, {workspace}, n.id, n.as_of, n.on_hand, n.in_
     CASE WHEN NOT x.running THEN coalesce(w.mean, 0)
         WHEN r.n > 0 THEN r.s / r.n ELSE 0 END,
     CASE WHEN NOT x.running THEN coalesce(w.sd, 0)
-        WHEN r.n > 1 THEN sqrt(greatest((r.q - r.s * r.s / r.n) / (r.n - 1), 0)) ELSE 0 END,
+        WHEN r.n > 1 AND r.q - r.s * r.s / r.n > r.q * 1e-12
+            THEN sqrt((r.q - r.s * r.s / r.n) / (r.n - 1)) ELSE 0 END,
     r.n, r.s, r.q, x.win, {now}
 FROM inventory_stock_stage n
 JOIN inventory_stock_keys t ON t.location_id = n.location_id AND t.product_id = n.product_id
@@ -236,8 +256,12 @@ CROSS JOIN LATERAL (
         (greatest(n.as_of, old.as_of) AT TIME ZONE 'UTC')::date AS end_new
 ) y
 CROSS JOIN LATERAL (
-    SELECT y.*, coalesce(old.demand_sum IS NOT NULL AND old.demand_window = y.win AND t.fresh
-        AND t.first_day > y.end_old AND y.end_new - y.end_old < y.win, false) AS running
+    SELECT y.*, coalesce(t.fresh AND CASE
+        WHEN old.location_id IS NULL THEN t.first_day > y.end_new - y.win
+        ELSE old.demand_sum IS NOT NULL AND old.demand_window = y.win
+            AND t.first_day > y.end_old AND y.end_new - y.end_old < y.win
+            AND (y.end_new - DATE '2000-01-01') / y.win = (y.end_old - DATE '2000-01-01') / y.win
+        END, false) AS running
 ) x
 LEFT JOIN LATERAL (
     SELECT avg(d.quantity) AS mean, stddev_samp(d.quantity) AS sd, count(*) AS n,
@@ -255,23 +279,15 @@ LEFT JOIN LATERAL (
         AND d.location_id = n.location_id AND d.product_id = n.product_id
         AND d.day > x.end_old - x.win AND d.day <= x.end_new - x.win AND NOT d.stockout
 ) l ON true
-LEFT JOIN LATERAL (
-    SELECT count(*) AS n, coalesce(sum(d.quantity), 0) AS s,
-        coalesce(sum(d.quantity * d.quantity), 0) AS q
-    FROM demand_days d
-    WHERE x.running AND x.end_new > x.end_old
-        AND d.location_id = n.location_id AND d.product_id = n.product_id
-        AND d.day > x.end_old AND d.day <= x.end_new AND NOT d.stockout
-) e ON true
 CROSS JOIN LATERAL (
-    SELECT CASE WHEN x.running THEN old.demand_days - l.n + e.n ELSE w.n END AS n
+    SELECT CASE WHEN x.running THEN coalesce(old.demand_days, 0) - l.n + t.n ELSE w.n END AS n
 ) c
 CROSS JOIN LATERAL (
-    -- With no day left the sums are 0 exactly: no rounding error is carried on.
     SELECT c.n,
-        CASE WHEN c.n = 0 THEN 0 WHEN x.running THEN old.demand_sum - l.s + e.s ELSE w.s END AS s,
-        CASE WHEN c.n = 0 THEN 0 WHEN x.running THEN old.demand_sumsq - l.q + e.q ELSE w.q END
-            AS q
+        CASE WHEN c.n = 0 THEN 0
+            WHEN x.running THEN coalesce(old.demand_sum, 0) - l.s + t.s ELSE w.s END AS s,
+        CASE WHEN c.n = 0 THEN 0
+            WHEN x.running THEN coalesce(old.demand_sumsq, 0) - l.q + t.q ELSE w.q END AS q
 ) r
 WHERE n.latest
 ON CONFLICT (location_id, product_id) DO UPDATE

@@ -13,7 +13,10 @@ customer's own item number). Rows are checked one by one, and each problem comes
 
 Rows go to the database in batches of `BATCH_ROWS`, so memory stays flat however many rows
 come: only the first `MAX_ERRORS` errors are kept (with the total), and the locations and
-products named are looked up once per batch for the names not seen before.
+products named are looked up once per batch for the names not seen before. On PostgreSQL a
+batch's statements run while the next batch is read and its values checked (at most one
+batch in flight, see positions.ReportWriter): the database and the parsing share the time
+instead of taking turns.
 
 Reports are append-only (a correction is a new report); writing them updates the daily demand
 and the positions (positions.py)."""
