@@ -334,6 +334,7 @@ def upgrade() -> None:
         sa.Column("demand_window", sa.Integer(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("location_id", "product_id", name=op.f("pk_stock_positions")),
+        postgresql_with={"fillfactor": 50},
     )
     with op.batch_alter_table("stock_positions", schema=None) as batch_op:
         batch_op.create_index(

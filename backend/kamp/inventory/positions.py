@@ -80,33 +80,6 @@ ROW_FIELDS = (
 Row = tuple[uuid.UUID, uuid.UUID, datetime, int, int, int, int, int, int, int, int]
 
 
-async def apply_reports(
-    session: AsyncSession,
-    *,
-    workspace_id: uuid.UUID,
-    rows: Sequence[Row],
-    source: StockSource,
-    reported_by_id: uuid.UUID | None,
-    client_id: uuid.UUID | None,
-    batch_id: uuid.UUID,
-) -> None:
-    """Append the reports (already checked: their locations and products belong to the
-    workspace) and bring demand days and positions up to date. Flushes, never commits."""
-    writer = ReportWriter.open(
-        session,
-        workspace_id=workspace_id,
-        source=source,
-        reported_by_id=reported_by_id,
-        client_id=client_id,
-        batch_id=batch_id,
-    )
-    try:
-        await writer.write(rows)
-        await writer.wait()
-    finally:
-        await writer.close()
-
-
 @dataclass(frozen=True)
 class _Meta:
     workspace_id: uuid.UUID
@@ -145,7 +118,6 @@ CREATE TEMPORARY TABLE IF NOT EXISTS inventory_stock_stage (
     committed bigint NOT NULL,
     sold bigint NOT NULL,
     stockout_days integer NOT NULL,
-    seq bigint NOT NULL,
     latest boolean NOT NULL
 ) ON COMMIT DROP;
 CREATE TEMPORARY TABLE IF NOT EXISTS inventory_stock_keys (
@@ -158,7 +130,8 @@ CREATE TEMPORARY TABLE IF NOT EXISTS inventory_stock_keys (
     q float8 NOT NULL
 ) ON COMMIT DROP
 """
-STAGE_FIELDS = (*ROW_FIELDS, "latest")  # latest: the row that gives its key's figures
+# A staged row: a checked row's fields but its number, and whether it gives its key's figures.
+STAGE_FIELDS = (*ROW_FIELDS[:-1], "latest")
 
 _INSERT_REPORTS = """
 INSERT INTO stock_reports (
@@ -360,14 +333,16 @@ def _staged(rows: Sequence[Row]) -> list[tuple[Any, ...]]:
         if seen is None or (row[2], row[10]) >= (rows[seen][2], rows[seen][10]):
             best[key] = at
     chosen = set(best.values())
-    return [(*row, at in chosen) for at, row in enumerate(rows)]
+    return [(*row[:-1], at in chosen) for at, row in enumerate(rows)]
 
 
-async def stage(session: AsyncSession, rows: Sequence[Row]) -> Any:
-    """Copy a batch into the staging table (emptied first); the asyncpg connection."""
+async def stage(session: AsyncSession, rows: Sequence[Row], *, first: bool = True) -> Any:
+    """Copy a batch into the staging table (created and emptied first unless the batch
+    follows another of the same writer, whose statements emptied it); the asyncpg
+    connection."""
     pg = await _driver(session)
-    await pg.execute(_STAGE)
-    await pg.execute("TRUNCATE inventory_stock_stage")
+    if first:
+        await pg.execute(_STAGE + ";\nTRUNCATE inventory_stock_stage")
     await pg.copy_records_to_table(
         "inventory_stock_stage", records=_staged(rows), columns=list(STAGE_FIELDS)
     )
@@ -426,9 +401,10 @@ class ReportWriter:
             return
         if not self._held:
             await self._hold()
+        first = self._sql is None
         if self._sql is None:
-            self._sql = ";\n".join(batch_statements(self.meta))
-        pg = await stage(self.session, rows)
+            self._sql = ";\n".join((*batch_statements(self.meta), "TRUNCATE inventory_stock_stage"))
+        pg = await stage(self.session, rows, first=first)
         self._pending = asyncio.ensure_future(pg.execute(self._sql))
         await asyncio.sleep(0)  # the query goes out before the caller turns to its next batch
 
