@@ -1,6 +1,7 @@
 """Benchmark: recording a stock report file on PostgreSQL, through the path the upload route
-takes (uploads.ingest_file: the CSV read as a stream, batches of 5,000 rows checked, COPY into
-a staging table, reports appended, daily demand, positions and their statistics upserted).
+takes (uploads.ingest_file: the CSV read as a stream, batches of rows checked, COPY into a
+staging table, reports appended, daily demand, positions and their statistics upserted, each
+batch's statements overlapping the reading of the next).
 
 It seeds one key account with 100 locations and 5,000 products in its assortment, writes CSV
 files on disk of 100,000 rows (5,000 products x 20 locations) and 500,000 rows (x 100), one
@@ -10,7 +11,8 @@ process's peak resident memory above its baseline, which stays flat as the file 
     uv run python bench/inventory_ingest.py [--sizes 100000 500000] [--mode ALL_OR_NOTHING]
 
 Needs PostgreSQL at KAMP_BENCH_DATABASE_URL (default: a `kamp_bench_inventory` database on
-127.0.0.1:5432, created afresh). Target: at least 50,000 rows per second."""
+127.0.0.1:5432, created afresh; KAMP_BENCH_DATABASE_NAME names another, so that two runs on
+one server do not collide). Target: at least 50,000 rows per second."""
 
 from __future__ import annotations
 
@@ -54,7 +56,7 @@ from kamp.inventory.reports import IngestMode, StockRowsRefused  # noqa: E402
 from kamp.models import load_all_models  # noqa: E402
 
 SERVER = os.environ.get("KAMP_BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432")
-NAME = "kamp_bench_inventory"
+NAME = os.environ.get("KAMP_BENCH_DATABASE_NAME", "kamp_bench_inventory")
 PRODUCTS = 5_000
 LOCATIONS = 100
 HEADER = (

@@ -18,6 +18,43 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Stock reports, demand days and positions are written tens of thousands of rows a second and
+# carry no foreign keys (a key checks each row inserted): an account's removal takes its
+# stock with it through this trigger instead, and the ingest holds the workspace (a KEY SHARE
+# lock, what each row's key check would have taken) while it writes (positions.py).
+_FORGET_WORKSPACE_STOCK = """
+DELETE FROM stock_positions WHERE workspace_id = OLD.id;
+DELETE FROM demand_days WHERE workspace_id = OLD.id;
+DELETE FROM stock_reports WHERE workspace_id = OLD.id;
+"""
+
+
+def _create_stock_triggers() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION forget_workspace_stock() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            f"BEGIN{_FORGET_WORKSPACE_STOCK}RETURN OLD;\nEND\n$$"
+        )
+        op.execute(
+            "CREATE TRIGGER tr_workspaces_forget_stock AFTER DELETE ON workspaces "
+            "FOR EACH ROW EXECUTE FUNCTION forget_workspace_stock()"
+        )
+    else:
+        op.execute(
+            "CREATE TRIGGER tr_workspaces_forget_stock AFTER DELETE ON workspaces "
+            f"FOR EACH ROW BEGIN{_FORGET_WORKSPACE_STOCK}END"
+        )
+
+
+def _drop_stock_triggers() -> None:
+    op.execute(
+        "DROP TRIGGER tr_workspaces_forget_stock"
+        + (" ON workspaces" if op.get_bind().dialect.name == "postgresql" else "")
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION forget_workspace_stock()")
+
+
 def upgrade() -> None:
     op.create_table(
         "products",
@@ -122,24 +159,6 @@ def upgrade() -> None:
         sa.Column("workspace_id", sa.Uuid(), nullable=False),
         sa.Column("quantity", sa.Float(), nullable=False),
         sa.Column("stockout", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["location_id"],
-            ["locations.id"],
-            name=op.f("fk_demand_days_location_id_locations"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["product_id"],
-            ["products.id"],
-            name=op.f("fk_demand_days_product_id_products"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_demand_days_workspace_id_workspaces"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("location_id", "product_id", "day", name=op.f("pk_demand_days")),
     )
     with op.batch_alter_table("demand_days", schema=None) as batch_op:
@@ -310,26 +329,12 @@ def upgrade() -> None:
         sa.Column("demand_mean", sa.Float(), nullable=False),
         sa.Column("demand_sd", sa.Float(), nullable=False),
         sa.Column("demand_days", sa.Integer(), nullable=False),
+        sa.Column("demand_sum", sa.Float(), nullable=True),
+        sa.Column("demand_sumsq", sa.Float(), nullable=True),
+        sa.Column("demand_window", sa.Integer(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["location_id"],
-            ["locations.id"],
-            name=op.f("fk_stock_positions_location_id_locations"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["product_id"],
-            ["products.id"],
-            name=op.f("fk_stock_positions_product_id_products"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_stock_positions_workspace_id_workspaces"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("location_id", "product_id", name=op.f("pk_stock_positions")),
+        postgresql_with={"fillfactor": 50},
     )
     with op.batch_alter_table("stock_positions", schema=None) as batch_op:
         batch_op.create_index(
@@ -369,46 +374,16 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["location_id"],
-            ["locations.id"],
-            name=op.f("fk_stock_reports_location_id_locations"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["product_id"],
-            ["products.id"],
-            name=op.f("fk_stock_reports_product_id_products"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
             ["reported_by_id"],
             ["users.id"],
             name=op.f("fk_stock_reports_reported_by_id_users"),
             ondelete="SET NULL",
         ),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"],
-            ["workspaces.id"],
-            name=op.f("fk_stock_reports_workspace_id_workspaces"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stock_reports")),
     )
     with op.batch_alter_table("stock_reports", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_stock_reports_batch_id"), ["batch_id"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_stock_reports_created_at"), ["created_at"], unique=False
-        )
-        batch_op.create_index(
-            "ix_stock_reports_location_product_at",
-            ["location_id", "product_id", "as_of"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_stock_reports_product_id"), ["product_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_stock_reports_workspace_id"), ["workspace_id"], unique=False
+            "ix_stock_reports_workspace_batch", ["workspace_id", "batch_id"], unique=False
         )
 
     op.create_table(
@@ -710,8 +685,11 @@ def upgrade() -> None:
             batch_op.f("ix_order_lines_workspace_id"), ["workspace_id"], unique=False
         )
 
+    _create_stock_triggers()
+
 
 def downgrade() -> None:
+    _drop_stock_triggers()
     with op.batch_alter_table("order_lines", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_order_lines_workspace_id"))
         batch_op.drop_index(batch_op.f("ix_order_lines_order_id"))
@@ -741,11 +719,7 @@ def downgrade() -> None:
 
     op.drop_table("orders")
     with op.batch_alter_table("stock_reports", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_stock_reports_workspace_id"))
-        batch_op.drop_index(batch_op.f("ix_stock_reports_product_id"))
-        batch_op.drop_index("ix_stock_reports_location_product_at")
-        batch_op.drop_index(batch_op.f("ix_stock_reports_created_at"))
-        batch_op.drop_index(batch_op.f("ix_stock_reports_batch_id"))
+        batch_op.drop_index("ix_stock_reports_workspace_batch")
 
     op.drop_table("stock_reports")
     with op.batch_alter_table("stock_positions", schema=None) as batch_op:

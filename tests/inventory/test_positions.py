@@ -5,18 +5,25 @@ from __future__ import annotations
 
 import json
 import math
+import random
+import statistics
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 
-from kamp.accounts.models import Role
-from kamp.inventory import positions
+from kamp.accounts.locations import delete_location
+from kamp.accounts.models import KeyAccount, Location, Role
+from kamp.inventory import alerts, positions
 from kamp.inventory.models import (
+    AlertKind,
     DemandDay,
     PolicyMethod,
+    StockAlert,
     StockPolicy,
     StockPosition,
+    StockReport,
     StockSource,
 )
 from kamp.inventory.positions import Freshness, list_positions, location_freshness
@@ -252,49 +259,237 @@ async def test_positions_page_through_what_the_reader_sees(runtime, world, stock
         assert sorted(seen) == sorted(stock.products[s] for s in skus)
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-async def test_the_window_reads_only_its_days_on_postgresql(runtime, world, stock):
-    """A year of history for the touched key and for an untouched one: the statistics read
-    the touched key's window through the primary key's range, and nothing else."""
+async def _statistics_by_reading(runtime, world) -> dict[tuple, tuple[int, float, float]]:
+    """Every position's statistics, and the same computed afresh from its window's days."""
+    found = {}
     async with runtime.session_factory() as session:
-        for sku in ("SKU-1", "SKU-2"):
-            session.add_all(
-                DemandDay(
-                    location_id=stock.branches["A-1"],
-                    product_id=stock.products[sku],
-                    day=D - timedelta(days=offset),
-                    workspace_id=world.a.workspace.id,
-                    quantity=1.0,
-                    stockout=False,
+        policies = await session.execute(
+            select(StockPolicy.location_id, StockPolicy.product_id, StockPolicy.demand_window_days)
+        )
+        windows = {(location, product): days for location, product, days in policies.all()}
+        for position in await session.scalars(
+            select(StockPosition).where(StockPosition.workspace_id == world.a.workspace.id)
+        ):
+            key = (position.location_id, position.product_id)
+            end = position.as_of.astimezone(UTC).date()
+            window = windows.get(key, positions.DEFAULT_WINDOW_DAYS)
+            values = list(
+                await session.scalars(
+                    select(DemandDay.quantity).where(
+                        DemandDay.location_id == position.location_id,
+                        DemandDay.product_id == position.product_id,
+                        DemandDay.day > end - timedelta(days=window),
+                        DemandDay.day <= end,
+                        DemandDay.stockout.is_(False),
+                    )
                 )
-                for offset in range(1, 366)
             )
+            found[key] = (
+                (position.demand_days, position.demand_mean, position.demand_sd),
+                (len(values), *positions.describe(values)),
+            )
+    return found
+
+
+async def test_running_statistics_are_those_of_the_window_read_afresh(runtime, world, stock):
+    """Reports in order and late, overlapping periods, stock-outs, several rows of one key in
+    a call, gaps longer than the window, a policy whose window comes and changes: after every
+    call each position's statistics are those of its window read afresh."""
+    rng = random.Random(852)
+    keys = [("A-1", "SKU-1"), ("A-1", "SKU-2"), ("A-2", "SKU-1")]
+    cursor = -400
+    for step in range(60):
+        if step in (25, 40):
+            async with runtime.session_factory() as session:
+                policy = await session.scalar(select(StockPolicy))
+                if policy is None:
+                    session.add(
+                        StockPolicy(
+                            workspace_id=world.a.workspace.id,
+                            location_id=stock.branches["A-1"],
+                            product_id=stock.products["SKU-1"],
+                            method=PolicyMethod.REORDER_POINT,
+                            demand_window_days=7,
+                            owners={},
+                            version=1,
+                        )
+                    )
+                else:
+                    policy.demand_window_days = 14
+                await session.commit()
+        rows = []
+        for number in range(1, rng.randint(1, 4) + 1):
+            move = rng.random()
+            cursor = min(0, cursor + (rng.randint(0, 2) if move < 0.85 else rng.randint(29, 45)))
+            offset = cursor if rng.random() < 0.8 else cursor - rng.randint(1, 20)  # late
+            period = rng.randint(1, 5)
+            stockout = rng.choice([0, 0, 0, rng.randint(0, period)])
+            code, sku = rng.choice(keys)
+            rows.append(
+                row(
+                    number,
+                    _day(offset),
+                    location_code=code,
+                    sku=sku,
+                    period_days=period,
+                    stockout_days=stockout,
+                    sold=rng.randint(0, 30),
+                )
+            )
+        await _send(runtime, world, *rows)
+        touched = {(stock.branches[r.location_code], stock.products[r.sku]) for r in rows}
+        found = await _statistics_by_reading(runtime, world)
+        for kept, expected in (found[key] for key in touched):  # a policy recomputes nothing
+            assert kept[0] == expected[0]
+            assert kept[1:] == pytest.approx(expected[1:], rel=1e-9, abs=1e-9)
+
+
+async def test_a_deleted_locations_stock_is_never_read(runtime, world, stock, clock):
+    """Stock rows have no foreign key to their location: once it is deleted they are history
+    that no read returns (the board, freshness, the stale-data alerts)."""
+    await _send(
+        runtime,
+        world,
+        row(1, _day(0)),
+        row(2, _day(0), location_code="A-2"),
+        row(3, _day(0), location_code="A-2", sku="SKU-2"),
+    )
+    kam = await principal(runtime, world, Role.KAM)
+    async with runtime.session_factory() as session:
+        await delete_location(session, principal=kam, location_id=stock.branches["A-2"])
         await session.commit()
-    member = await principal(runtime, world, Role.SUPPLIER_MEMBER)
+    async with runtime.session_factory() as session:
+        page, more = await list_positions(
+            session, principal=kam, workspace_id=world.a.workspace.id, first=100
+        )
+        assert {p.location_id for p in page} == {stock.branches["A-1"]} and not more
+        page, _more = await list_positions(
+            session,
+            principal=kam,
+            workspace_id=world.a.workspace.id,
+            location_id=stock.branches["A-2"],
+        )
+        assert page == []
+        found = await location_freshness(session, principal=kam, workspace_id=world.a.workspace.id)
+        assert stock.branches["A-2"] not in {f.location.id for f in found}
+    clock.travel(NOW + timedelta(days=8))
+    async with runtime.session_factory() as session:
+        assert await alerts.check_stock(session) == 1
+        await session.commit()
+        stale = (await session.execute(select(StockAlert.location_id, StockAlert.kind))).all()
+    assert stale == [(stock.branches["A-1"], AlertKind.STALE_DATA)]
+
+
+async def test_an_accounts_removal_takes_its_stock(runtime, world, stock):
+    """No foreign key to the workspace either: the removal of an account (its workspace) takes
+    its reports, demand days and positions, and leaves another account's alone."""
+    await _send(runtime, world, row(1, _day(0), period_days=3, sold=6), row(2, _day(0)))
+    b_member = await principal(runtime, world, Role.SUPPLIER_MEMBER, account="b")
     async with runtime.session_factory() as session:
         await record_reports(
             session,
-            principal=member,
-            workspace_id=world.a.workspace.id,
-            rows=[row(1, _day(0), sold=1)],
+            principal=b_member,
+            workspace_id=world.b.workspace.id,
+            rows=[row(1, _day(0), location_code="B-1")],
             source=StockSource.API,
         )
-        raw = await (await session.connection()).get_raw_connection()
-        plan = await raw.driver_connection.fetchval(
-            "EXPLAIN (ANALYZE, FORMAT JSON) " + positions._UPSERT_POSITIONS,
-            world.a.workspace.id,
-            NOW,
-            positions.DEFAULT_WINDOW_DAYS,
+        await session.commit()
+
+    async def counts() -> dict[str, int]:
+        async with runtime.session_factory() as session:
+            return {
+                model.__tablename__: await session.scalar(
+                    select(func.count()).select_from(model).where(model.workspace_id == workspace)
+                )
+                for model in (StockReport, DemandDay, StockPosition)
+                for workspace in (world.a.workspace.id,)
+            } | {
+                f"b {model.__tablename__}": await session.scalar(
+                    select(func.count())
+                    .select_from(model)
+                    .where(model.workspace_id == world.b.workspace.id)
+                )
+                for model in (StockReport, DemandDay, StockPosition)
+            }
+
+    assert await counts() == {
+        "stock_reports": 2,
+        "demand_days": 3,
+        "stock_positions": 1,
+        "b stock_reports": 1,
+        "b demand_days": 1,
+        "b stock_positions": 1,
+    }
+    async with runtime.session_factory() as session:
+        # SQLite checks the locations' RESTRICT key to their parent at once, even for rows the
+        # same cascade removes: the tree is flattened first (no bearing on the stock).
+        await session.execute(
+            update(Location)
+            .where(Location.workspace_id == world.a.workspace.id)
+            .values(parent_id=None)
         )
-        await session.rollback()
-    nodes = []
+        await session.execute(delete(KeyAccount).where(KeyAccount.id == world.a.key_account.id))
+        await session.commit()
+    assert await counts() == {
+        "stock_reports": 0,
+        "demand_days": 0,
+        "stock_positions": 0,
+        "b stock_reports": 1,
+        "b demand_days": 1,
+        "b stock_positions": 1,
+    }
 
-    def walk(node):
-        nodes.append(node)
-        for child in node.get("Plans", []):
-            walk(child)
 
-    walk((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"])
-    scans = [n for n in nodes if n.get("Relation Name") == "demand_days"]
-    assert scans and all("Index" in n["Node Type"] for n in scans)
-    assert sum(n["Actual Rows"] * n["Actual Loops"] for n in scans) == 28
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_reports_read_only_the_days_the_window_moves_by_on_postgresql(runtime, world, stock):
+    """A year of history for the touched key and for an untouched one. The next day's report
+    reads the one day that leaves the window (the running sums hold the rest, the new day is
+    the batch's own); a new position reads nothing; a report that changes a day already counted
+    reads the key's window again, through the primary key's range. Never the history."""
+    await _send(
+        runtime,
+        world,
+        row(1, _day(-1), period_days=365, sold=365),
+        row(2, _day(-1), sku="SKU-2", period_days=365, sold=365),
+    )
+
+    async def days_read(as_of: datetime, sold: int, code: str = "A-1") -> int:
+        """Record one report as the ingest does; the demand days its position's statement
+        read (by EXPLAIN ANALYZE, which runs it)."""
+        key = (stock.branches[code], stock.products["SKU-1"])
+        meta = positions._Meta(world.a.workspace.id, StockSource.API, None, None, uuid.uuid4(), NOW)
+        reports_sql, demand_sql, positions_sql = positions.batch_statements(meta)
+        async with runtime.session_factory() as session:
+            pg = await positions.stage(session, [(*key, as_of, 1, 5, 0, 0, 0, sold, 0, 1)])
+            await pg.execute(reports_sql)
+            await pg.execute(demand_sql)
+            plan = await pg.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + positions_sql)
+            await session.commit()
+        nodes = []
+
+        def walk(node):
+            nodes.append(node)
+            for child in node.get("Plans", []):
+                walk(child)
+
+        walk((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"])
+        scans = [n for n in nodes if n.get("Relation Name") == "demand_days"]
+        assert scans and all("Index" in n["Node Type"] for n in scans)
+        return sum(n["Actual Rows"] * n["Actual Loops"] for n in scans)
+
+    history = await _position(runtime, stock)
+    assert (history.demand_days, history.demand_mean, history.demand_sd) == (28, 1.0, 0.0)
+    assert await days_read(_day(0), 1) == 1  # D-28 leaves
+    first = await _position(runtime, stock)
+    assert (first.demand_days, first.demand_mean, first.demand_sd) == (28, 1.0, 0.0)
+    assert await days_read(_day(1), 3) == 1  # D-27 leaves
+    moved = await _position(runtime, stock)
+    assert moved.demand_days == 28
+    assert moved.demand_mean == pytest.approx(30 / 28)
+    assert moved.demand_sd == pytest.approx(statistics.stdev([1.0] * 27 + [3.0]))
+    assert await days_read(_day(1), 2) == 28  # a day already counted changed
+    again = await _position(runtime, stock)
+    assert again.demand_mean == pytest.approx(32 / 28)
+    assert await days_read(_day(0), 4, code="A-2") == 0  # a new position
+    new = await _position(runtime, stock, "A-2")
+    assert (new.demand_days, new.demand_mean, new.demand_sd) == (1, 4.0, 0.0)

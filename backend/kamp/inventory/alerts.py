@@ -124,8 +124,12 @@ async def _raise_stale_alerts(session: AsyncSession, now: datetime) -> list[Rais
         StockAlert.kind == AlertKind.STALE_DATA,
         StockAlert.cleared_at.is_(None),
     )
+    # Through the location and the product: positions have no foreign keys to them, and
+    # those of a deleted location or product are history, not a location to alert about.
     rows = await session.execute(
         select(Q.workspace_id, Q.location_id, func.max(Q.as_of))
+        .join(Location, Location.id == Q.location_id)
+        .join(G, G.id == Q.product_id)
         .where(~already)
         .group_by(Q.workspace_id, Q.location_id)
         .having(func.max(Q.as_of) < now - STALE_AFTER)

@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kamp import clock
 from kamp.coediting.models import Versioned, WorkspaceElement
 from kamp.db import Base, Entity, UTCDateTime, enum_column
 
@@ -91,22 +92,28 @@ class StockSource(StrEnum):
 
 
 class StockReport(Entity, Base):
-    """What a location had and sold, as reported (append-only: a correction is a new report)."""
+    """What a location had and sold, as reported (append-only: a correction is a new report).
+
+    The bulk ingest appends tens of thousands of these a second, so the table carries only
+    what is read or needed. No foreign keys to the workspace, the location and the product: a
+    key checks every row inserted, which cost more than the rest of the insert, and the
+    ingest has resolved the location and the product within the workspace before writing.
+    Instead an account's removal takes its stock with it through a trigger on `workspaces`
+    (migration 0009), the ingest holds the workspace while it writes, and every read goes
+    through the location and the product: a report of a deleted location or product is
+    history nothing returns. One index besides the key: the reports of an upload within its
+    workspace, which also serves the workspace's removal. The latest figures and the demand are
+    read from positions and demand days, never from here. The same holds for DemandDay and
+    StockPosition."""
 
     __tablename__ = "stock_reports"
-    __table_args__ = (
-        Index("ix_stock_reports_location_product_at", "location_id", "product_id", "as_of"),
-    )
+    __table_args__ = (Index("ix_stock_reports_workspace_batch", "workspace_id", "batch_id"),)
 
-    workspace_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
-    )
-    location_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("locations.id", ondelete="CASCADE")
-    )
-    product_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("products.id", ondelete="RESTRICT"), index=True
-    )
+    # No index on the creation time: reports are read by upload.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    workspace_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    location_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    product_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     as_of: Mapped[datetime] = mapped_column(UTCDateTime)
     # The days the sold quantity and the stock-outs cover, ending at as_of.
     period_days: Mapped[int] = mapped_column(Integer, default=1)
@@ -122,44 +129,44 @@ class StockReport(Entity, Base):
     )
     client_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     # The upload it came with, if any.
-    batch_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
 class DemandDay(Base):
     """Demand per location, product and day: a period's sales spread over its days, so that
-    the statistics read a window of days and never the whole history."""
+    the statistics read a window of days and never the whole history. Derived from the
+    reports, without foreign keys (see StockReport)."""
 
     __tablename__ = "demand_days"
 
-    location_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
-    )
-    product_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
-    )
+    location_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    product_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    workspace_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
-    )
+    workspace_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     quantity: Mapped[float] = mapped_column(Float, default=0.0)
     stockout: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class StockPosition(Base):
     """The latest figures of a location's product and the demand statistics over its policy's
-    window, kept up to date as reports arrive: what evaluation and the stock board read."""
+    window, kept up to date as reports arrive: what evaluation and the stock board read.
+    Derived from the reports, without foreign keys (see StockReport): reads go through the
+    location and the assortment.
+
+    Besides the statistics it keeps their running sums over the window (`demand_sum`,
+    `demand_sumsq`, with `demand_days` the count, for the window of `demand_window` days
+    ending on the position's date), so that a report adds its days and takes out the days
+    that leave the window instead of reading the whole window again (positions.py). None:
+    not kept (the next report reads the window)."""
 
     __tablename__ = "stock_positions"
+    # Every report of a key updates its row: half of each page is left free (PostgreSQL) so
+    # that the new version fits beside the old one, and a heap-only update touches no index.
+    __table_args__ = ({"postgresql_with": {"fillfactor": 50}},)
 
-    location_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
-    )
-    product_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
-    )
-    workspace_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
-    )
+    location_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    product_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    workspace_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     report_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the latest report: the figures' basis
     as_of: Mapped[datetime] = mapped_column(UTCDateTime)
     on_hand: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -170,6 +177,9 @@ class StockPosition(Base):
     demand_mean: Mapped[float] = mapped_column(Float, default=0.0)
     demand_sd: Mapped[float] = mapped_column(Float, default=0.0)
     demand_days: Mapped[int] = mapped_column(Integer, default=0)
+    demand_sum: Mapped[float | None] = mapped_column(Float)
+    demand_sumsq: Mapped[float | None] = mapped_column(Float)
+    demand_window: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

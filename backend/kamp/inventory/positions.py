@@ -26,10 +26,14 @@ daily demand's deviation in the safety stock formula (z * sd * sqrt(lead time));
 than two days it is 0, and `demand_days` says how little it rests on.
 
 On PostgreSQL a batch is copied (COPY) into a temporary staging table and applied with three
-statements, whatever its size; on SQLite (the embedded default) with executemany batches."""
+statements sent in one round trip, whatever its size, and the statistics are kept as running
+sums on the position (O(1) per report, see _UPSERT_POSITIONS); on SQLite (the embedded
+default) with executemany batches, reading each touched position's window."""
 
 from __future__ import annotations
 
+import asyncio
+import math
 import statistics
 import uuid
 from collections.abc import Sequence
@@ -43,10 +47,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
-from kamp.accounts.models import Location
+from kamp.accounts.models import Location, Workspace
 from kamp.auth.policy import Permission, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access
+from kamp.errors import NotFound
 from kamp.inventory.models import (
     AssortmentItem,
     DemandDay,
@@ -75,26 +80,6 @@ ROW_FIELDS = (
 Row = tuple[uuid.UUID, uuid.UUID, datetime, int, int, int, int, int, int, int, int]
 
 
-async def apply_reports(
-    session: AsyncSession,
-    *,
-    workspace_id: uuid.UUID,
-    rows: Sequence[Row],
-    source: StockSource,
-    reported_by_id: uuid.UUID | None,
-    client_id: uuid.UUID | None,
-    batch_id: uuid.UUID,
-) -> None:
-    """Append the reports (already checked: their locations and products belong to the
-    workspace) and bring demand days and positions up to date. Flushes, never commits."""
-    meta = _Meta(workspace_id, source, reported_by_id, client_id, batch_id, clock.now())
-    await session.flush()
-    if (await session.connection()).dialect.name == "postgresql":
-        await _apply_postgresql(session, rows, meta)
-    else:
-        await _apply_portable(session, rows, meta)
-
-
 @dataclass(frozen=True)
 class _Meta:
     workspace_id: uuid.UUID
@@ -105,9 +90,22 @@ class _Meta:
     now: datetime
 
 
-# --- PostgreSQL: COPY into a staging table, then three set-based statements -------------------
+# --- PostgreSQL: COPY into a staging table, then one round trip of set-based statements ------
+#
+# Per batch: the checked rows are copied (COPY) into a temporary staging table, then one
+# simple-protocol query runs the three statements below (reports appended, demand days
+# upserted, positions upserted) in a single round trip, which the ingest overlaps with reading
+# and checking the next batch (reports.py). The few values common to the batch are rendered
+# as typed literals (UUIDs, an instant, an enum value: nothing a sender wrote).
+#
+# Not done: `synchronous_commit = off` for the ingest's transaction. It would save the WAL
+# flush at commit only, and trade the durability of an acknowledged upload for it.
 
+# JIT compilation is off for the rest of the ingest's transaction: the staging tables have no
+# statistics, so the planner guesses high costs (a thousand days a report) and PostgreSQL
+# would compile every batch's statements anew, which takes longer than running them.
 _STAGE = """
+SET LOCAL jit = off;
 CREATE TEMPORARY TABLE IF NOT EXISTS inventory_stock_stage (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
     location_id uuid NOT NULL,
@@ -120,67 +118,151 @@ CREATE TEMPORARY TABLE IF NOT EXISTS inventory_stock_stage (
     committed bigint NOT NULL,
     sold bigint NOT NULL,
     stockout_days integer NOT NULL,
-    seq bigint NOT NULL
+    latest boolean NOT NULL
+) ON COMMIT DROP;
+CREATE TEMPORARY TABLE IF NOT EXISTS inventory_stock_keys (
+    location_id uuid NOT NULL,
+    product_id uuid NOT NULL,
+    fresh boolean NOT NULL,
+    first_day date NOT NULL,
+    n bigint NOT NULL,
+    s float8 NOT NULL,
+    q float8 NOT NULL
 ) ON COMMIT DROP
 """
+# A staged row: a checked row's fields but its number, and whether it gives its key's figures.
+STAGE_FIELDS = (*ROW_FIELDS[:-1], "latest")
 
 _INSERT_REPORTS = """
 INSERT INTO stock_reports (
     id, created_at, workspace_id, location_id, product_id, as_of, period_days, on_hand,
     in_transit, on_order, committed, sold, stockout_days, source, reported_by_id, client_id,
     batch_id)
-SELECT id, $1::timestamptz, $2::uuid, location_id, product_id, as_of, period_days, on_hand,
-    in_transit, on_order, committed, sold, stockout_days, $3::varchar, $4::uuid, $5::uuid,
-    $6::uuid
+SELECT id, {now}, {workspace}, location_id, product_id, as_of, period_days, on_hand,
+    in_transit, on_order, committed, sold, stockout_days, {source}, {reported_by}, {client},
+    {batch}
 FROM inventory_stock_stage
 """
 
 # Day i of a report (0: its as_of date, going back); the last stockout_days days are out.
+# For the positions' running sums, each key the batch touched is kept (inventory_stock_keys):
+# its first touched day, whether every touched day is new (`fresh`: inserted, not updated; a
+# row the upsert inserted has no xmax), and the count, sum and sum of squares of the touched
+# days that are not stock-outs.
 _UPSERT_DEMAND = """
-INSERT INTO demand_days (location_id, product_id, day, workspace_id, quantity, stockout)
-SELECT s.location_id, s.product_id, (s.as_of AT TIME ZONE 'UTC')::date - g.i, $1::uuid,
-    sum(CASE
-        WHEN s.stockout_days >= s.period_days THEN s.sold::float8 / s.period_days
-        WHEN g.i < s.stockout_days THEN 0
-        ELSE s.sold::float8 / (s.period_days - s.stockout_days)
-    END),
-    bool_or(g.i < s.stockout_days)
-FROM inventory_stock_stage s
-CROSS JOIN LATERAL generate_series(0, s.period_days - 1) AS g(i)
-GROUP BY 1, 2, 3
-ON CONFLICT (location_id, product_id, day) DO UPDATE
-SET quantity = demand_days.quantity + excluded.quantity,
-    stockout = demand_days.stockout OR excluded.stockout
+TRUNCATE inventory_stock_keys;
+WITH upserted AS (
+    INSERT INTO demand_days (location_id, product_id, day, workspace_id, quantity, stockout)
+    SELECT s.location_id, s.product_id, (s.as_of AT TIME ZONE 'UTC')::date - g.i, {workspace},
+        sum(CASE
+            WHEN s.stockout_days >= s.period_days THEN s.sold::float8 / s.period_days
+            WHEN g.i < s.stockout_days THEN 0
+            ELSE s.sold::float8 / (s.period_days - s.stockout_days)
+        END),
+        bool_or(g.i < s.stockout_days)
+    FROM inventory_stock_stage s
+    CROSS JOIN LATERAL generate_series(0, s.period_days - 1) AS g(i)
+    GROUP BY 1, 2, 3
+    ON CONFLICT (location_id, product_id, day) DO UPDATE
+    SET quantity = demand_days.quantity + excluded.quantity,
+        stockout = demand_days.stockout OR excluded.stockout
+    RETURNING location_id, product_id, day, quantity, stockout, xmax = 0 AS fresh
+)
+INSERT INTO inventory_stock_keys
+SELECT location_id, product_id, bool_and(fresh), min(day),
+    count(*) FILTER (WHERE NOT stockout),
+    coalesce(sum(quantity) FILTER (WHERE NOT stockout), 0),
+    coalesce(sum(quantity * quantity) FILTER (WHERE NOT stockout), 0)
+FROM upserted
+GROUP BY 1, 2
 """
 
 # The latest figures of each touched key (the newer of the batch's and the position's), and
-# its statistics over the window ending on that date, in one statement. Per key, an index
-# range scan of its window's days (the lateral subquery): the demand history of untouched
-# keys, and the days outside the window, are never read.
+# its statistics over the window of `win` days ending on the position's date `end_new`.
+#
+# Running sums (count n, sum s, sum of squares q of the non-stock-out days in the window) make
+# this O(1) per report rather than O(window). Demand days are written by the ingest alone,
+# with their position in the same batch, and a report's days end on its date: so a key
+# without a position has no days, and no key has days after its position's date. Hence, when
+# every day the batch touched is new and after the position's date (the usual case: each
+# report brings the days since the last one) and the position kept its sums for a window of
+# the same length that moved by less than its length, from (end_old - win, end_old] to
+# (end_new - win, end_new]:
+#     new = old - L + T
+# L: the days that left the window, (end_old - win, end_new - win], an index range scan of
+#    the days it moved by (none if it did not move);
+# T: the batch's days (inventory_stock_keys), all of them inside the new window.
+# A new position whose days all fall in its window is T alone, and reads nothing. Otherwise
+# (a window of another length, a late or overlapping report that changed or filled in days
+# before the position's date, a jump of a whole window, a position without sums) the key's
+# window is read again, through the primary key's range: still only touched keys.
+#
+# Rounding: adding and taking out floats leaves an error of a few units in the last place of
+# q per update, and the variance (q - s^2 / n) cancels catastrophically when the deviation is
+# tiny beside the mean (constant demand would show a deviation of 1e-8). So the window is also
+# read afresh each time its end crosses a multiple of its length (counted from 2000-01-01):
+# once per window turned over, O(1) per day amortized, and the error never builds up; and a
+# variance within 1e-12 of q, which the sums cannot tell from rounding, is 0. The mean is s / n
+# (with no day left the sums restart from 0); a full read takes avg and stddev_samp.
 _UPSERT_POSITIONS = """
 INSERT INTO stock_positions (
     location_id, product_id, workspace_id, report_id, as_of, on_hand, in_transit, on_order,
-    committed, demand_mean, demand_sd, demand_days, updated_at)
-SELECT n.location_id, n.product_id, $1::uuid, n.id, n.as_of, n.on_hand, n.in_transit,
-    n.on_order, n.committed, coalesce(w.mean, 0), coalesce(w.sd, 0), w.n, $2::timestamptz
-FROM (
-    SELECT DISTINCT ON (location_id, product_id) *
-    FROM inventory_stock_stage
-    ORDER BY location_id, product_id, as_of DESC, seq DESC
-) n
+    committed, demand_mean, demand_sd, demand_days, demand_sum, demand_sumsq, demand_window,
+    updated_at)
+SELECT n.location_id, n.product_id, {workspace}, n.id, n.as_of, n.on_hand, n.in_transit,
+    n.on_order, n.committed,
+    CASE WHEN NOT x.running THEN coalesce(w.mean, 0)
+        WHEN r.n > 0 THEN r.s / r.n ELSE 0 END,
+    CASE WHEN NOT x.running THEN coalesce(w.sd, 0)
+        WHEN r.n > 1 AND r.q - r.s * r.s / r.n > r.q * 1e-12
+            THEN sqrt((r.q - r.s * r.s / r.n) / (r.n - 1)) ELSE 0 END,
+    r.n, r.s, r.q, x.win, {now}
+FROM inventory_stock_stage n
+JOIN inventory_stock_keys t ON t.location_id = n.location_id AND t.product_id = n.product_id
 LEFT JOIN stock_positions old
     ON old.location_id = n.location_id AND old.product_id = n.product_id
 LEFT JOIN stock_policies pol
     ON pol.location_id = n.location_id AND pol.product_id = n.product_id
 CROSS JOIN LATERAL (
-    SELECT avg(d.quantity) AS mean, stddev_samp(d.quantity) AS sd, count(*) AS n
+    SELECT coalesce(pol.demand_window_days, {window}) AS win,
+        (old.as_of AT TIME ZONE 'UTC')::date AS end_old,
+        (greatest(n.as_of, old.as_of) AT TIME ZONE 'UTC')::date AS end_new
+) y
+CROSS JOIN LATERAL (
+    SELECT y.*, coalesce(t.fresh AND CASE
+        WHEN old.location_id IS NULL THEN t.first_day > y.end_new - y.win
+        ELSE old.demand_sum IS NOT NULL AND old.demand_window = y.win
+            AND t.first_day > y.end_old AND y.end_new - y.end_old < y.win
+            AND (y.end_new - DATE '2000-01-01') / y.win = (y.end_old - DATE '2000-01-01') / y.win
+        END, false) AS running
+) x
+LEFT JOIN LATERAL (
+    SELECT avg(d.quantity) AS mean, stddev_samp(d.quantity) AS sd, count(*) AS n,
+        coalesce(sum(d.quantity), 0) AS s, coalesce(sum(d.quantity * d.quantity), 0) AS q
     FROM demand_days d
-    WHERE d.location_id = n.location_id AND d.product_id = n.product_id
-        AND d.day > (greatest(n.as_of, old.as_of) AT TIME ZONE 'UTC')::date
-            - coalesce(pol.demand_window_days, $3::integer)
-        AND d.day <= (greatest(n.as_of, old.as_of) AT TIME ZONE 'UTC')::date
-        AND NOT d.stockout
-) w
+    WHERE NOT x.running
+        AND d.location_id = n.location_id AND d.product_id = n.product_id
+        AND d.day > x.end_new - x.win AND d.day <= x.end_new AND NOT d.stockout
+) w ON true
+LEFT JOIN LATERAL (
+    SELECT count(*) AS n, coalesce(sum(d.quantity), 0) AS s,
+        coalesce(sum(d.quantity * d.quantity), 0) AS q
+    FROM demand_days d
+    WHERE x.running AND x.end_new > x.end_old
+        AND d.location_id = n.location_id AND d.product_id = n.product_id
+        AND d.day > x.end_old - x.win AND d.day <= x.end_new - x.win AND NOT d.stockout
+) l ON true
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN x.running THEN coalesce(old.demand_days, 0) - l.n + t.n ELSE w.n END AS n
+) c
+CROSS JOIN LATERAL (
+    SELECT c.n,
+        CASE WHEN c.n = 0 THEN 0
+            WHEN x.running THEN coalesce(old.demand_sum, 0) - l.s + t.s ELSE w.s END AS s,
+        CASE WHEN c.n = 0 THEN 0
+            WHEN x.running THEN coalesce(old.demand_sumsq, 0) - l.q + t.q ELSE w.q END AS q
+) r
+WHERE n.latest
 ON CONFLICT (location_id, product_id) DO UPDATE
 SET report_id = CASE WHEN stock_positions.as_of <= excluded.as_of
         THEN excluded.report_id ELSE stock_positions.report_id END,
@@ -194,30 +276,152 @@ SET report_id = CASE WHEN stock_positions.as_of <= excluded.as_of
         THEN excluded.committed ELSE stock_positions.committed END,
     as_of = greatest(stock_positions.as_of, excluded.as_of),
     demand_mean = excluded.demand_mean, demand_sd = excluded.demand_sd,
-    demand_days = excluded.demand_days, updated_at = excluded.updated_at
+    demand_days = excluded.demand_days, demand_sum = excluded.demand_sum,
+    demand_sumsq = excluded.demand_sumsq, demand_window = excluded.demand_window,
+    updated_at = excluded.updated_at
 """
 
 
-async def _apply_postgresql(session: AsyncSession, rows: Sequence[Row], meta: _Meta) -> None:
+def _literal(value: uuid.UUID | datetime | StockSource | None) -> str:
+    """A batch's common value as SQL: only UUIDs, aware instants and the source's name."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, uuid.UUID):
+        return f"'{value}'::uuid"
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("an instant needs its UTC offset")
+        return f"'{value.isoformat()}'::timestamptz"
+    return f"'{StockSource(value).value}'::varchar"
+
+
+def batch_statements(meta: _Meta) -> tuple[str, str, str]:
+    """The statements of one batch on PostgreSQL, once its rows are staged: reports, demand,
+    positions."""
+    values = {
+        "now": _literal(meta.now),
+        "workspace": _literal(meta.workspace_id),
+        "source": _literal(meta.source),
+        "reported_by": _literal(meta.reported_by_id),
+        "client": _literal(meta.client_id),
+        "batch": _literal(meta.batch_id),
+        "window": str(int(DEFAULT_WINDOW_DAYS)),
+    }
+    return (
+        _INSERT_REPORTS.format(**values),
+        _UPSERT_DEMAND.format(**values),
+        _UPSERT_POSITIONS.format(**values),
+    )
+
+
+async def _driver(session: AsyncSession) -> Any:
+    """The asyncpg connection under the session, in the session's transaction."""
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     pg: Any = raw.driver_connection
     if not pg.is_in_transaction():  # pragma: no cover - the lookups have begun it
         await connection.exec_driver_sql("SELECT 1")
-    await pg.execute(_STAGE)
-    await pg.execute("TRUNCATE inventory_stock_stage")
-    await pg.copy_records_to_table("inventory_stock_stage", records=rows, columns=list(ROW_FIELDS))
-    await pg.execute(
-        _INSERT_REPORTS,
-        meta.now,
-        meta.workspace_id,
-        meta.source.value,
-        meta.reported_by_id,
-        meta.client_id,
-        meta.batch_id,
+    return pg
+
+
+def _staged(rows: Sequence[Row]) -> list[tuple[Any, ...]]:
+    """The rows with their `latest` flag: per key, the latest as_of, then the later row."""
+    best: dict[tuple[uuid.UUID, uuid.UUID], int] = {}
+    for at, row in enumerate(rows):
+        key = (row[0], row[1])
+        seen = best.get(key)
+        if seen is None or (row[2], row[10]) >= (rows[seen][2], rows[seen][10]):
+            best[key] = at
+    chosen = set(best.values())
+    return [(*row[:-1], at in chosen) for at, row in enumerate(rows)]
+
+
+async def stage(session: AsyncSession, rows: Sequence[Row], *, first: bool = True) -> Any:
+    """Copy a batch into the staging table (created and emptied first unless the batch
+    follows another of the same writer, whose statements emptied it); the asyncpg
+    connection."""
+    pg = await _driver(session)
+    if first:
+        await pg.execute(_STAGE + ";\nTRUNCATE inventory_stock_stage")
+    await pg.copy_records_to_table(
+        "inventory_stock_stage", records=_staged(rows), columns=list(STAGE_FIELDS)
     )
-    await pg.execute(_UPSERT_DEMAND, meta.workspace_id)
-    await pg.execute(_UPSERT_POSITIONS, meta.workspace_id, meta.now, DEFAULT_WINDOW_DAYS)
+    return pg
+
+
+class ReportWriter:
+    """Writes checked batches of one ingest. On PostgreSQL `write` stages the batch and
+    starts its statements without waiting for them: the caller reads and checks the next batch
+    meanwhile, and calls `wait` before the session's connection serves anything else (one
+    batch in flight at most, so memory stays flat). Elsewhere `write` does it all."""
+
+    def __init__(self, session: AsyncSession, meta: _Meta) -> None:
+        self.session = session
+        self.meta = meta
+        self._sql: str | None = None
+        self._pending: asyncio.Future[Any] | None = None
+        self._held = False
+
+    async def _hold(self) -> None:
+        """Hold the workspace until the transaction ends, as the foreign key's check of each
+        row would have (the stock tables have none, see models.py): its removal waits for the
+        ingest, and then its trigger takes what was written. A workspace removed before is
+        not found, and nothing stays."""
+        found = await self.session.scalar(
+            select(Workspace.id)
+            .where(Workspace.id == self.meta.workspace_id)
+            .with_for_update(read=True, key_share=True)
+        )
+        if found is None:
+            raise NotFound("No such workspace.")
+        self._held = True
+
+    @classmethod
+    def open(
+        cls,
+        session: AsyncSession,
+        *,
+        workspace_id: uuid.UUID,
+        source: StockSource,
+        reported_by_id: uuid.UUID | None,
+        client_id: uuid.UUID | None,
+        batch_id: uuid.UUID,
+    ) -> ReportWriter:
+        return cls(
+            session, _Meta(workspace_id, source, reported_by_id, client_id, batch_id, clock.now())
+        )
+
+    async def write(self, rows: Sequence[Row]) -> None:
+        await self.wait()
+        await self.session.flush()
+        if (await self.session.connection()).dialect.name != "postgresql":
+            await _apply_portable(self.session, rows, self.meta)
+            if not self._held:
+                await self._hold()  # SQLite: the first write took the database's write lock
+            return
+        if not self._held:
+            await self._hold()
+        first = self._sql is None
+        if self._sql is None:
+            self._sql = ";\n".join((*batch_statements(self.meta), "TRUNCATE inventory_stock_stage"))
+        pg = await stage(self.session, rows, first=first)
+        self._pending = asyncio.ensure_future(pg.execute(self._sql))
+        await asyncio.sleep(0)  # the query goes out before the caller turns to its next batch
+
+    async def wait(self) -> None:
+        """Until the batch in flight is written (its errors are raised here)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            await pending
+
+    async def close(self) -> None:
+        """Wait for the batch in flight, if any, without raising: for a caller that is
+        already failing (its transaction rolls back)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            await asyncio.wait([pending])
+            if not pending.cancelled():
+                pending.exception()
 
 
 # --- SQLite (and any other database): executemany batches --------------------------------------
@@ -342,7 +546,7 @@ async def _statistics_portable(
     for at in range(0, len(keys), 400):
         chunk = keys[at : at + 400]
         found = await session.execute(
-            select(DemandDay.location_id, DemandDay.product_id, DemandDay.quantity)
+            select(StockPosition.location_id, StockPosition.product_id, window, DemandDay.quantity)
             .select_from(StockPosition)
             .outerjoin(
                 StockPolicy,
@@ -351,7 +555,7 @@ async def _statistics_portable(
                     StockPolicy.product_id == StockPosition.product_id,
                 ),
             )
-            .join(
+            .outerjoin(
                 DemandDay,
                 and_(
                     DemandDay.location_id == StockPosition.location_id,
@@ -363,9 +567,13 @@ async def _statistics_portable(
             )
             .where(tuple_(StockPosition.location_id, StockPosition.product_id).in_(chunk))
         )
-        quantities: dict[tuple[uuid.UUID, uuid.UUID], list[float]] = {key: [] for key in chunk}
-        for location_id, product_id, quantity in found.all():
-            quantities[(location_id, product_id)].append(quantity)
+        quantities: dict[tuple[uuid.UUID, uuid.UUID], list[float]] = {}
+        windows: dict[tuple[uuid.UUID, uuid.UUID], int] = {}
+        for location_id, product_id, days, quantity in found.all():
+            values = quantities.setdefault((location_id, product_id), [])
+            windows[(location_id, product_id)] = days
+            if quantity is not None:
+                values.append(quantity)
         for (location_id, product_id), values in quantities.items():
             mean, sd = describe(values)
             updates.append(
@@ -375,6 +583,9 @@ async def _statistics_portable(
                     "demand_mean": mean,
                     "demand_sd": sd,
                     "demand_days": len(values),
+                    "demand_sum": math.fsum(values),
+                    "demand_sumsq": math.fsum(v * v for v in values),
+                    "demand_window": windows[(location_id, product_id)],
                     "updated_at": now,
                 }
             )
@@ -390,6 +601,9 @@ async def _statistics_portable(
                 demand_mean=_bind("demand_mean", table.c.demand_mean),
                 demand_sd=_bind("demand_sd", table.c.demand_sd),
                 demand_days=_bind("demand_days", table.c.demand_days),
+                demand_sum=_bind("demand_sum", table.c.demand_sum),
+                demand_sumsq=_bind("demand_sumsq", table.c.demand_sumsq),
+                demand_window=_bind("demand_window", table.c.demand_window),
                 updated_at=_bind("updated_at", table.c.updated_at),
             ),
             updates,
@@ -442,7 +656,8 @@ class LocationFreshness:
 
 def _visible_positions(principal: Principal) -> Any:
     """Positions of products the principal sees in the assortment (an INTERNAL item's stock
-    is as hidden as the item)."""
+    is as hidden as the item). An assortment item holds its product (RESTRICT): a deleted
+    product's positions, which have no foreign key to it, are never among them."""
     return (
         select(AssortmentItem.id)
         .where(
@@ -493,8 +708,16 @@ async def list_positions(
     """A page of positions, in (location, product) order after the key `after`; and whether
     more follow."""
     require(principal, workspace_id, Permission.INVENTORY_READ)
-    stmt = select(StockPosition).where(
-        StockPosition.workspace_id == workspace_id, _visible_positions(principal)
+    # Through the location: positions have no foreign key to it, and a deleted location's
+    # positions are history nothing returns (the product is checked by the assortment).
+    stmt = (
+        select(StockPosition)
+        .join(Location, Location.id == StockPosition.location_id)
+        .where(
+            StockPosition.workspace_id == workspace_id,
+            Location.workspace_id == workspace_id,
+            _visible_positions(principal),
+        )
     )
     if location_id is not None:
         stmt = stmt.where(StockPosition.location_id == location_id)

@@ -13,7 +13,10 @@ customer's own item number). Rows are checked one by one, and each problem comes
 
 Rows go to the database in batches of `BATCH_ROWS`, so memory stays flat however many rows
 come: only the first `MAX_ERRORS` errors are kept (with the total), and the locations and
-products named are looked up once per batch for the names not seen before.
+products named are looked up once per batch for the names not seen before. On PostgreSQL a
+batch's statements run while the next batch is read and its values checked (at most one
+batch in flight, see positions.ReportWriter): the database and the parsing share the time
+instead of taking turns.
 
 Reports are append-only (a correction is a new report); writing them updates the daily demand
 and the positions (positions.py)."""
@@ -25,6 +28,7 @@ from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import select
@@ -143,25 +147,31 @@ async def record_reports(
     Raises StockRowsRefused (ALL_OR_NOTHING with a bad row)."""
     may_report(principal, workspace_id)
     ingest = _Ingest(session, principal, workspace_id, source, mode, batch_id or uuid.uuid4())
-    batch: list[StockRowInput] = []
-    if isinstance(rows, AsyncIterable):
-        async for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH_ROWS:
-                await ingest.batch(batch)
-                batch = []
-                if progress is not None:
-                    await progress(ingest.result)
-    else:
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= BATCH_ROWS:
-                await ingest.batch(batch)
-                batch = []
-                if progress is not None:
-                    await progress(ingest.result)
-    if batch:
-        await ingest.batch(batch)
+    writer = positions.ReportWriter.open(
+        session,
+        workspace_id=workspace_id,
+        source=source,
+        reported_by_id=principal.user_id,
+        client_id=principal.client_id,
+        batch_id=ingest.result.batch_id,
+    )
+    try:
+        if isinstance(rows, AsyncIterable):
+            batch: list[StockRowInput] = []
+            async for row in rows:
+                batch.append(row)
+                if len(batch) >= BATCH_ROWS:
+                    await ingest.batch(batch, writer, progress)
+                    batch = []
+            if batch:
+                await ingest.batch(batch, writer, progress)
+        else:
+            iterator = iter(rows)
+            while batch := list(islice(iterator, BATCH_ROWS)):
+                await ingest.batch(batch, writer, progress)
+        await writer.wait()
+    finally:
+        await writer.close()
     result = ingest.result
     if progress is not None:
         await progress(result)
@@ -202,6 +212,9 @@ def _quantity(value: int | str | None, *, required: bool, default: int = 0) -> i
         raise _Bad(f"Must be at most {MAX_QUANTITY}.")
     return number
 
+
+# The quantities files mostly hold, read once: a dictionary look-up instead of checking text.
+_SMALL = {str(number): number for number in range(10_000)}
 
 _TIME_HINT = (
     "Give a date (2026-05-03) or a date and time with its UTC offset (2026-05-03T18:00:00+02:00)."
@@ -249,6 +262,10 @@ class _AsOfCache:
         return found
 
 
+def _refs(values: set[str | None]) -> set[str]:
+    return {ref for value in values if (ref := _ref(value)) is not None}
+
+
 def _ref(value: str | None) -> str | None:
     if value is None:
         return None
@@ -258,6 +275,11 @@ def _ref(value: str | None) -> str | None:
 
 # A checked row: the batch writer's record, in positions.ROW_FIELDS order.
 Checked = tuple[uuid.UUID, uuid.UUID, datetime, int, int, int, int, int, int, int, int]
+# A row's checked values (as_of .. stockout_days), or what is wrong with them (field, message,
+# code), or None for a row the parser could not read.
+_Values = (
+    tuple[datetime, int, int, int, int, int, int, int] | list[tuple[str, str, ErrorCode]] | None
+)
 
 
 class _Ingest:
@@ -278,6 +300,7 @@ class _Ingest:
         self.result = IngestResult(batch_id=batch_id)
         self.as_of = _AsOfCache()
         self.now = clock.now()
+        self.earliest, self.latest = self.now - MAX_AGE, self.now + FUTURE_SKEW
         # What each reference named, once looked up (None: nothing, or nothing visible).
         self.location_ids: dict[uuid.UUID, uuid.UUID | None] = {}
         self.location_codes: dict[str, Any] = {}
@@ -285,14 +308,22 @@ class _Ingest:
         self.skus: dict[str, uuid.UUID | None] = {}
         self.item_numbers: dict[str, Any] = {}
 
-    async def batch(self, rows: list[StockRowInput]) -> None:
+    async def batch(
+        self, rows: list[StockRowInput], writer: positions.ReportWriter, progress: Progress | None
+    ) -> None:
+        """Check a batch and hand it to the writer. The rows' values are checked while the
+        previous batch is still being written (on PostgreSQL); the references, which may need
+        the database, once it is."""
+        values = [self._values(row) for row in rows]
+        await writer.wait()
+        if progress is not None and self.result.rows_read:
+            await progress(self.result)  # the batches before this one are written
         self.result.rows_read += len(rows)
         await self._look_up(rows)
         checked: list[Checked] = []
-        earliest, latest = self.now - MAX_AGE, self.now + FUTURE_SKEW
-        for row in rows:
+        for row, found in zip(rows, values, strict=True):
             errors: list[RowError] = []
-            record = self._check(row, errors, earliest, latest)
+            record = self._check(row, found, errors)
             if errors or record is None:
                 self.result.rejected += 1
                 for error in errors:
@@ -302,20 +333,68 @@ class _Ingest:
         if self.mode == IngestMode.ALL_OR_NOTHING and self.result.error_count:
             return  # nothing will stay: write no more
         if checked:
-            await positions.apply_reports(
-                self.session,
-                workspace_id=self.workspace_id,
-                rows=checked,
-                source=self.source,
-                reported_by_id=self.principal.user_id,
-                client_id=self.principal.client_id,
-                batch_id=self.result.batch_id,
-            )
+            await writer.write(checked)
             self.result.accepted += len(checked)
 
-    def _check(
-        self, row: StockRowInput, errors: list[RowError], earliest: datetime, latest: datetime
-    ) -> Checked | None:
+    def _values(self, row: StockRowInput) -> _Values:
+        """The row's instant and quantities, and what is wrong with them (in the order the
+        errors are reported); no database."""
+        if row.problem is not None:
+            return None
+        errors: list[tuple[str, str, ErrorCode]] = []
+        as_of: datetime | None = None
+        try:
+            as_of = self.as_of(row.as_of)
+            if as_of > self.latest:
+                errors.append(("as_of", "Lies in the future.", ErrorCode.INVALID))
+            elif as_of < self.earliest:
+                errors.append(("as_of", "Is more than two years old.", ErrorCode.INVALID))
+        except _Bad as problem:
+            errors.append(("as_of", problem.message, problem.code))
+        values: list[int] = []
+        for name in QUANTITIES:
+            value = getattr(row, name)
+            number = _SMALL.get(value) if type(value) is str else None
+            if number is not None:
+                values.append(number)
+                continue
+            try:
+                values.append(_quantity(value, required=name == "on_hand"))
+            except _Bad as problem:
+                errors.append((name, problem.message, problem.code))
+        period = _SMALL.get(row.period_days) if type(row.period_days) is str else None
+        if period is None:
+            try:
+                period = _quantity(row.period_days, required=False, default=1)
+            except _Bad as problem:
+                period = 1
+                errors.append(("period_days", problem.message, problem.code))
+            else:
+                if not 1 <= period <= MAX_PERIOD_DAYS:
+                    message = f"Must be between 1 and {MAX_PERIOD_DAYS}."
+                    errors.append(("period_days", message, ErrorCode.INVALID))
+        elif not 1 <= period <= MAX_PERIOD_DAYS:
+            message = f"Must be between 1 and {MAX_PERIOD_DAYS}."
+            errors.append(("period_days", message, ErrorCode.INVALID))
+        stockout = _SMALL.get(row.stockout_days) if type(row.stockout_days) is str else None
+        if stockout is None:
+            try:
+                stockout = _quantity(row.stockout_days, required=False)
+            except _Bad as problem:
+                stockout = 0
+                errors.append(("stockout_days", problem.message, problem.code))
+            else:
+                if stockout > period:
+                    message = "Cannot exceed the period's days."
+                    errors.append(("stockout_days", message, ErrorCode.INVALID))
+        elif stockout > period:
+            errors.append(("stockout_days", "Cannot exceed the period's days.", ErrorCode.INVALID))
+        if errors or as_of is None:
+            return errors
+        on_hand, in_transit, on_order, committed, sold = values
+        return (as_of, period, on_hand, in_transit, on_order, committed, sold, stockout)
+
+    def _check(self, row: StockRowInput, found: _Values, errors: list[RowError]) -> Checked | None:
         if row.problem is not None:
             errors.append(row.problem)
             return None
@@ -326,48 +405,13 @@ class _Ingest:
 
         location = self._location(row, bad)
         product = self._product(row, bad)
-        try:
-            as_of = self.as_of(row.as_of)
-            if as_of > latest:
-                bad("as_of", "Lies in the future.")
-            elif as_of < earliest:
-                bad("as_of", "Is more than two years old.")
-        except _Bad as problem:
-            bad("as_of", problem.message, problem.code)
-        values: dict[str, int] = {}
-        for name in QUANTITIES:
-            try:
-                values[name] = _quantity(getattr(row, name), required=name == "on_hand")
-            except _Bad as problem:
-                bad(name, problem.message, problem.code)
-        period = 1
-        try:
-            period = _quantity(row.period_days, required=False, default=1)
-            if not 1 <= period <= MAX_PERIOD_DAYS:
-                bad("period_days", f"Must be between 1 and {MAX_PERIOD_DAYS}.")
-        except _Bad as problem:
-            bad("period_days", problem.message, problem.code)
-        try:
-            stockout = _quantity(row.stockout_days, required=False)
-            if stockout > period:
-                bad("stockout_days", "Cannot exceed the period's days.")
-        except _Bad as problem:
-            bad("stockout_days", problem.message, problem.code)
-        if errors or location is None or product is None:
+        if isinstance(found, list):
+            for field_name, message, code in found:
+                bad(field_name, message, code)
             return None
-        return (
-            location,
-            product,
-            as_of,
-            period,
-            values["on_hand"],
-            values["in_transit"],
-            values["on_order"],
-            values["committed"],
-            values["sold"],
-            stockout,
-            number,
-        )
+        if found is None or errors or location is None or product is None:
+            return None
+        return (location, product, *found, number)
 
     def _location(self, row: StockRowInput, bad: Callable[..., None]) -> uuid.UUID | None:
         if row.location_id is not None:
@@ -375,7 +419,10 @@ class _Ingest:
             if found is None:
                 bad("location", "No such location in this workspace.", ErrorCode.NOT_FOUND)
             return found
-        code = _ref(row.location_code)
+        raw = row.location_code
+        if raw is not None and isinstance(found_raw := self.location_codes.get(raw), uuid.UUID):
+            return found_raw  # the caches' keys are stripped: a hit is exact
+        code = _ref(raw)
         if code is None:
             bad("location", "Name the location (its ID or code).", ErrorCode.REQUIRED)
             return None
@@ -394,6 +441,8 @@ class _Ingest:
             found = self.product_ids.get(row.product_id)
             if found is None:
                 bad("product", missing, ErrorCode.NOT_FOUND)
+            return found
+        if row.sku is not None and (found := self.skus.get(row.sku)) is not None:
             return found
         if (sku := _ref(row.sku)) is not None:
             found = self.skus.get(sku)
@@ -416,17 +465,19 @@ class _Ingest:
         """Resolve the references of a batch not seen before: at most five queries."""
         location_ids = {r.location_id for r in rows if r.location_id is not None}
         location_ids -= self.location_ids.keys()
-        codes = {c for r in rows if r.location_id is None and (c := _ref(r.location_code))}
+        codes = _refs({r.location_code for r in rows if r.location_id is None})
         codes -= self.location_codes.keys()
         product_ids = {r.product_id for r in rows if r.product_id is not None}
         product_ids -= self.product_ids.keys()
-        skus = {s for r in rows if r.product_id is None and (s := _ref(r.sku))}
+        skus = _refs({r.sku for r in rows if r.product_id is None})
         skus -= self.skus.keys()
-        items = {
-            i
-            for r in rows
-            if r.product_id is None and _ref(r.sku) is None and (i := _ref(r.item_number))
-        }
+        items = _refs(
+            {
+                r.item_number
+                for r in rows
+                if r.product_id is None and (r.sku is None or _ref(r.sku) is None)
+            }
+        )
         items -= self.item_numbers.keys()
         # Only this workspace's locations: another's is "no such location", like a missing one.
         if location_ids:

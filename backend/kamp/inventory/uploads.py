@@ -113,7 +113,7 @@ def _csv_rows(reader: Iterator[list[str]]) -> Iterator[StockRowInput]:
             yield _file_problem(line_num, None, "This line cannot be read as CSV.")
             continue
         line_num = getattr(reader, "line_num", line_num + 1)
-        if not any(value.strip() for value in values):
+        if not "".join(values).strip():
             continue  # a blank line
         if len(values) != width:
             yield _file_problem(line_num, None, f"Expected {width} values, found {len(values)}.")
