@@ -188,3 +188,50 @@ export function readExplanation(raw: unknown): Explanation | null {
     : [];
   return { method: (data.method as string | null | undefined) ?? null, inputs, steps, note: (data.note as string | null | undefined) ?? null };
 }
+
+// --- a proposal's decisions ---------------------------------------------------------------------
+
+export type Choice = { decision?: "APPROVE" | "MODIFY" | "REJECT"; quantity?: string };
+export type LineDecisionInput = { lineId: string; decision: "APPROVE" | "MODIFY" | "REJECT"; quantity?: number | null };
+
+/** The decisions to send for a proposal's waiting lines, or what is missing: every waiting
+ * line is decided at once, and a modified line needs a whole quantity of at least 1. */
+export function decisionsFor(
+  lines: readonly { id: string; label: string; waiting: boolean }[],
+  choices: Readonly<Record<string, Choice>>,
+): { lines: LineDecisionInput[] } | { errors: string[] } {
+  const errors: string[] = [];
+  const chosen: LineDecisionInput[] = [];
+  for (const line of lines.filter((l) => l.waiting)) {
+    const choice = choices[line.id];
+    if (!choice?.decision) {
+      errors.push(`Approve, modify or reject ${line.label}.`);
+    } else if (choice.decision === "MODIFY") {
+      const text = (choice.quantity ?? "").trim();
+      if (!/^\d+$/.test(text) || Number(text) < 1) errors.push(`Enter a whole quantity of at least 1 for ${line.label}.`);
+      else chosen.push({ lineId: line.id, decision: "MODIFY", quantity: Number(text) });
+    } else {
+      chosen.push({ lineId: line.id, decision: choice.decision });
+    }
+  }
+  if (!errors.length && !chosen.length) errors.push("No line waits for a decision.");
+  return errors.length ? { errors } : { lines: chosen };
+}
+
+/** The decisions in words, for the conflict dialog. */
+export function describeDecisions(decided: readonly LineDecisionInput[], label: (lineId: string) => string): string {
+  return decided
+    .map((d) => `${label(d.lineId)}: ${d.decision === "MODIFY" ? `modify to ${d.quantity}` : d.decision.toLowerCase()}`)
+    .join("\n");
+}
+
+// --- orders ---------------------------------------------------------------------------------------
+
+/** The button that moves an order to a status. */
+export const MOVE_LABELS: Record<string, string> = {
+  CONFIRMED: "Confirm",
+  SHIPPED: "Ship",
+  DELIVERED: "Mark delivered",
+  INVOICED: "Invoice",
+  CANCELLED: "Cancel order",
+};
