@@ -65,8 +65,8 @@ export function UploadStock() {
       ) : (
         <>
           <p className="lead">
-            A CSV file with a header row ({" "}<code>{CSV_HEADER}</code>{" "}— <code>item_number</code> may replace{" "}
-            <code>sku</code>) or an EDI 852 product activity file.
+            A CSV file with a header row naming its columns, <code>{CSV_HEADER}</code> (<code>item_number</code>, the
+            customer&apos;s own, may replace <code>sku</code>), or an EDI 852 product activity file.
           </p>
           <form className="form card" aria-label="Upload a stock file" onSubmit={send}>
             <label>
@@ -121,13 +121,14 @@ export function UploadStock() {
 
 export function UploadReport({ result }: { result: UploadResult }) {
   const refused = result.status === "REFUSED";
+  const badRows = result.rejected || new Set(result.errors.map((e) => e.row)).size;
   return (
     <section aria-labelledby="upload-result" className="card" data-testid="upload-result">
       <h2 id="upload-result">Result</h2>
       {refused ? (
         <p className="alert" role="alert">
-          Nothing was recorded: {result.errorCount} {result.errorCount === 1 ? "row has" : "rows have"} errors. Correct
-          them, or upload again recording the valid rows only.
+          Nothing was recorded: {badRows} {badRows === 1 ? "row has" : "rows have"} errors. Correct them, or upload
+          again recording the valid rows only.
         </p>
       ) : (
         <p className="success" role="status">
