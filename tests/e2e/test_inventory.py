@@ -105,6 +105,45 @@ async def test_buyer_approves_a_proposal_the_kam_confirms_as_an_order(people: Pe
     await nothing_internal(buyer)
 
 
+async def open_product(page: Page) -> None:
+    await open_stock(page)
+    await page.get_by_test_id("location-node").filter(has_text=BRANCH).click()
+    position = page.get_by_test_id("position").filter(has_text=SKU)
+    await position.get_by_role("link", name=SKU).click()
+    await expect(page.get_by_role("heading", name=PRODUCT)).to_be_visible()
+
+
+async def test_the_buyer_proposes_a_supplier_parameter_and_the_kam_accepts(people: People) -> None:
+    buyer = await people.signed_in(BUYER)
+    kam = await people.signed_in(KAM)
+    await open_product(buyer)
+    # The lead time is the supplier's: the buyer proposes, with a reason.
+    await buyer.get_by_role("button", name="Propose a change of Lead time (days)").click()
+    form = buyer.get_by_role("form", name="Propose Lead time (days)")
+    await form.get_by_label("Lead time (days)").fill("seven")
+    await form.get_by_role("button", name="Propose").click()
+    await expect(buyer.get_by_role("alert")).to_contain_text("Enter a whole number")
+    await form.get_by_label("Lead time (days)").fill("7")
+    await form.get_by_label("Reason").fill("The carrier change adds two days")
+    await form.get_by_role("button", name="Propose").click()
+    request = buyer.get_by_test_id("change-request")
+    await expect(request).to_contain_text("The carrier change adds two days")
+    await expect(request.get_by_role("button", name="Withdraw")).to_be_visible()
+    await expect(request.get_by_role("button", name="Accept")).to_have_count(0)
+
+    # The KAM owns it: accepts, and the policy reads the new lead time.
+    await open_product(kam)
+    await expect(kam.get_by_role("button", name="Change Lead time (days)")).to_be_visible()
+    await expect(kam.get_by_role("button", name="Change Service level")).to_have_count(0)
+    theirs = kam.get_by_test_id("change-request")
+    await expect(theirs).to_contain_text("Dana Whitfield")
+    await shot(kam, "26-policy-change-request")
+    await theirs.get_by_role("button", name="Accept").click()
+    await expect(kam.get_by_test_id("change-request")).to_have_count(0)
+    await expect(kam.get_by_test_id("parameter-LEAD_TIME_DAYS")).to_contain_text("7")
+    await nothing_internal(kam)
+
+
 async def test_a_stock_file_with_bad_rows_is_refused_row_by_row(people: People) -> None:
     buyer = await people.signed_in(BUYER)
     await open_stock(buyer, "Upload stock")
