@@ -25,6 +25,7 @@ from kamp.graphql.relay import Node, resolve_nodes
 from kamp.graphql.text_inputs import TextInputs
 from kamp.inventory.alerts_schema import StockAlertsQuery
 from kamp.inventory.schema import InventoryMutation, InventoryQuery
+from kamp.inventory.stock_schema import StockMutation, StockQuery
 from kamp.meetings.calendar_schema import CalendarMutation, CalendarQuery
 from kamp.meetings.schema import MeetingsMutation, MeetingsQuery
 from kamp.meetings.series_schema import SeriesMutation
@@ -72,6 +73,7 @@ Query = merge_types(
         NotificationsQuery,
         StockAlertsQuery,
         InventoryQuery,
+        StockQuery,
         HistoryQuery,
     ),
 )
@@ -93,6 +95,7 @@ Mutation = merge_types(
         ActionsMutation,
         NotificationsMutation,
         InventoryMutation,
+        StockMutation,
     ),
 )
 

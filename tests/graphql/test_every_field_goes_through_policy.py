@@ -45,10 +45,12 @@ from kamp.graphql.relay import parse_global_id, to_global_id
 from kamp.inventory.models import (
     AssortmentItem,
     ChangeStatus,
+    DemandDay,
     ParameterChange,
     PolicyMethod,
     Product,
     StockPolicy,
+    StockPosition,
     UnitOfSale,
 )
 from kamp.models import load_all_models
@@ -109,6 +111,12 @@ QUERIES: dict[str, Entry] = {
     "assortment": Entry(),
     "stockPolicies": Entry(),
     "parameterChanges": Entry(),
+    "stockPositions": Entry(),
+    "stockBoard": Entry(),
+    "locationFreshness": Entry(),
+    "productStockHistory": Entry(),
+    "stockScorecards": Entry(),
+    "sellThrough": Entry(),
 }
 
 MUTATIONS: dict[str, Entry] = {
@@ -195,6 +203,7 @@ MUTATIONS: dict[str, Entry] = {
     "acceptParameterChange": Entry(ids={"id": "ParameterChange"}),
     "refuseParameterChange": Entry(ids={"id": "ParameterChange"}),
     "withdrawParameterChange": Entry(ids={"id": "ParameterChange"}),
+    "recordStockReports": Entry(),
 }
 
 # What an ID argument or input field refers to, by its name (`<x>Id` is `X` otherwise).
@@ -227,6 +236,10 @@ VALUES: dict[str, Any] = {
     "score": "3",
     "weight": "1",
 }
+
+
+# Objects whose figures show whether a query answered something (the stock board's).
+FIGURES = ("own", "total", "points")
 
 
 def _pascal(name: str) -> str:
@@ -322,7 +335,7 @@ def _selection(gtype: Any, depth: int = 0) -> str:
         sub_named = get_named_type(sub.type)
         if is_leaf_type(sub_named):
             parts.append(name)
-        elif depth < 1 and name in ("nodes", "errors", "months", "criteria", "scores"):
+        elif depth < 1 and name in ("nodes", "errors", "months", "criteria", "scores", *FIGURES):
             parts.append(f"{name} {_selection(sub.type, depth + 1)}")
         elif depth < 1:
             parts.append(f"{name} {{ __typename }}")
@@ -528,8 +541,9 @@ async def test_every_field_goes_through_the_policy(runtime, clients, client):
 
 
 async def _inventory(db: Any, rows: Rows, hollis: uuid.UUID) -> None:
-    """Hollis's inventory, which the demo does not have yet: a product of its assortment, a
-    policy at one of its locations (policies are always shared) and a change proposed to it."""
+    """Hollis's own probe inventory, beside the demo's: a product of its assortment, a policy
+    at one of its locations (policies are always shared), a change proposed to it, and the
+    product's stock there (its position and yesterday's sales)."""
     account = await db.get(KeyAccount, hollis)
     made = Product(
         supplier_id=account.supplier_id,
@@ -558,6 +572,29 @@ async def _inventory(db: Any, rows: Rows, hollis: uuid.UUID) -> None:
         status=ChangeStatus.PROPOSED,
     )
     db.add(change)
+    yesterday = clock.now() - timedelta(days=1)
+    db.add(
+        StockPosition(
+            location_id=policy.location_id,
+            product_id=made.id,
+            workspace_id=workspace,
+            report_id=uuid.uuid4(),
+            as_of=yesterday,
+            on_hand=5,
+            demand_mean=1.0,
+            demand_days=1,
+            updated_at=yesterday,
+        )
+    )
+    db.add(
+        DemandDay(
+            location_id=policy.location_id,
+            product_id=made.id,
+            day=yesterday.date(),
+            workspace_id=workspace,
+            quantity=1.0,
+        )
+    )
     await db.flush()
     for row in (made, item, policy, change):
         name = type(row).__name__

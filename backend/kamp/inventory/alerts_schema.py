@@ -14,9 +14,10 @@ from kamp.accounts.types import LocationNode
 from kamp.actions import loaders as action_loaders
 from kamp.graphql.context import Info
 from kamp.graphql.relay import query_id
-from kamp.inventory import alerts
+from kamp.inventory import alerts, loaders
 from kamp.inventory.models import AlertKind as AlertKindModel
 from kamp.inventory.models import Product, StockAlert
+from kamp.inventory.types import ProductNode
 
 if TYPE_CHECKING:
     from kamp.actions.types import ActionItemNode
@@ -47,6 +48,11 @@ class StockAlertType:
     async def location(self, info: Info) -> LocationNode | None:
         row = await account_loaders.locations_by_id(info).load(self.row.location_id)
         return LocationNode.of(row) if row else None
+
+    @strawberry.field(description="The product; null for a location's stale data.")
+    async def product(self, info: Info) -> ProductNode | None:
+        product = await _product(info, self.row.product_id)
+        return ProductNode.of(product) if product else None
 
     @strawberry.field(description="The product's SKU; null for a location's stale data.")
     async def sku(self, info: Info) -> str | None:
@@ -86,10 +92,10 @@ class StockAlertType:
 
 
 async def _product(info: Info, product_id: uuid.UUID | None) -> Product | None:
-    # The alert is the viewer's already: its product is named in the alert.
+    """Through the catalogue's loader: one query for every alert of the request."""
     if product_id is None:
         return None
-    return await info.context.session.get(Product, product_id)
+    return await loaders.products(info).load(product_id)
 
 
 def alert_types(rows: list[StockAlert]) -> list[StockAlertType]:
