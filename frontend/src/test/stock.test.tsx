@@ -8,6 +8,7 @@ import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { Provider, type Client } from "urql";
 import { fromValue, never } from "wonka";
 
+import { Layout } from "../components/Layout";
 import { ViewerContext, type Viewer } from "../live/viewer";
 import { ExplanationView, type LineExplanation } from "../pages/stock/Explanation";
 import {
@@ -272,5 +273,22 @@ describe("proposal decisions", () => {
     await waitFor(() => expect(mutations).toHaveLength(1));
     expect(mutations[0].variables).toEqual({ input: { id: "rp1", version: 1, lines: [{ lineId: "l1", decision: "MODIFY", quantity: 240 }] } });
     expect(await screen.findByTestId("decided")).toHaveTextContent("Order PO-000002 placed.");
+  });
+});
+
+describe("the Stock section", () => {
+  const permissions = (list: string[]) => ({ node: { __typename: "Workspace", id: "ws1", viewerPermissions: list } });
+
+  it("is in the workspace's navigation only with inventory:read", async () => {
+    const shown = fakeClient({ WorkspacePermissions: permissions(["workspace:read", "inventory:read"]), UnreadCount: { unreadNotificationCount: 0 } }, []);
+    const { unmount } = render(page(shown, <Layout><p>page</p></Layout>));
+    const nav = screen.getByRole("navigation", { name: "Workspace" });
+    expect(await within(nav).findByRole("link", { name: "Stock" })).toHaveAttribute("href", "/w/ws1/stock");
+    unmount();
+    const hidden = fakeClient({ WorkspacePermissions: permissions(["workspace:read"]), UnreadCount: { unreadNotificationCount: 0 } }, []);
+    render(page(hidden, <Layout><p>page</p></Layout>));
+    const other = screen.getByRole("navigation", { name: "Workspace" });
+    expect(within(other).getByRole("link", { name: "Members" })).toBeInTheDocument();
+    expect(within(other).queryByRole("link", { name: "Stock" })).toBeNull();
   });
 });

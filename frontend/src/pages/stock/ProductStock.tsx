@@ -60,6 +60,9 @@ const PRODUCT_STOCK = graphql(`
     stockAlerts(workspaceId: $ws) {
       kind
       raisedAt
+      product {
+        id
+      }
       sku
       productName
       inventoryPosition

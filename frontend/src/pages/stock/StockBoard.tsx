@@ -108,6 +108,9 @@ const SELECTED = graphql(`
     stockAlerts(workspaceId: $ws) {
       kind
       raisedAt
+      product {
+        id
+      }
       sku
       productName
       inventoryPosition

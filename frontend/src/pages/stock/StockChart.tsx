@@ -8,10 +8,15 @@ export type HistoryPoint = {
   stockout: boolean;
 };
 
-/** The chart's y scale: values to pixels from the bottom, the top a little above the largest. */
-export function historyScale(points: readonly HistoryPoint[], height: number): (value: number) => number {
+/** The value at the top of the chart: a little above the largest. */
+export function historyTop(points: readonly HistoryPoint[]): number {
   const values = points.flatMap((p) => [p.onHand, p.demand, p.reorderPoint]).filter((v): v is number => v != null);
-  const max = Math.max(1, ...values) * 1.1;
+  return Math.max(1, ...values) * 1.1;
+}
+
+/** The chart's y scale: values to pixels from the bottom. */
+export function historyScale(points: readonly HistoryPoint[], height: number): (value: number) => number {
+  const max = historyTop(points);
   return (value: number) => Math.round((Math.max(0, value) / max) * height);
 }
 
@@ -32,6 +37,7 @@ export function StockChart({ points, title }: { points: readonly HistoryPoint[];
   const step = 22;
   const width = Math.max(points.length * step, step);
   const scale = historyScale(points, height);
+  const top = historyTop(points);
   const reorderPoint = [...points].reverse().find((p) => p.reorderPoint != null)?.reorderPoint ?? null;
   const labelEvery = Math.max(1, Math.ceil(points.length / 8));
   const last = points[points.length - 1];
@@ -61,6 +67,8 @@ export function StockChart({ points, title }: { points: readonly HistoryPoint[];
         {reorderPoint != null && (
           <line x1={0} x2={width} y1={height - scale(reorderPoint)} y2={height - scale(reorderPoint)} className="line-reorder" data-testid="reorder-line" />
         )}
+        <text x={2} y={10} className="axis">{Math.round(top)}</text>
+        <text x={2} y={height - 2} className="axis">0</text>
         <polyline points={onHandPath(points, step, height, scale)} className="line-onhand" fill="none" />
       </svg>
       <figcaption>
