@@ -223,7 +223,11 @@ function LocationStock({ ws, location, places }: { ws: string; location: string;
   if (result.error) return <ErrorMessage error={result.error} retry={refresh} />;
   const board = result.data?.stockBoard;
   if (!board) return <ErrorMessage error="This location is not in the workspace." />;
-  const positions = result.data?.stockPositions.nodes ?? [];
+  const rank: Record<string, number> = { RED: 0, YELLOW: 1, GREEN: 2 };
+  // The most urgent first: red, then yellow, then green, each by SKU.
+  const positions = [...(result.data?.stockPositions.nodes ?? [])].sort(
+    (a, b) => (rank[a.status] ?? 3) - (rank[b.status] ?? 3) || a.product.sku.localeCompare(b.product.sku),
+  );
   const below = descendants(places, location);
   const alerts = (result.data?.stockAlerts ?? []).filter((a) => a.location && below.has(a.location.id));
   const hasChildren = places.some((p) => p.parent?.id === location);
