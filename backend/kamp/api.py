@@ -24,6 +24,7 @@ from kamp.graphql.limits import limit_extensions
 from kamp.graphql.relay import Node, resolve_nodes
 from kamp.graphql.text_inputs import TextInputs
 from kamp.inventory.alerts_schema import StockAlertsQuery
+from kamp.inventory.replenishment_schema import ReplenishmentMutation, ReplenishmentQuery
 from kamp.inventory.schema import InventoryMutation, InventoryQuery
 from kamp.inventory.stock_schema import StockMutation, StockQuery
 from kamp.meetings.calendar_schema import CalendarMutation, CalendarQuery
@@ -74,6 +75,7 @@ Query = merge_types(
         StockAlertsQuery,
         InventoryQuery,
         StockQuery,
+        ReplenishmentQuery,
         HistoryQuery,
     ),
 )
@@ -96,6 +98,7 @@ Mutation = merge_types(
         NotificationsMutation,
         InventoryMutation,
         StockMutation,
+        ReplenishmentMutation,
     ),
 )
 

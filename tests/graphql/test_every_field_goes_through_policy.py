@@ -46,9 +46,17 @@ from kamp.inventory.models import (
     AssortmentItem,
     ChangeStatus,
     DemandDay,
+    LineStatus,
+    Order,
+    OrderLine,
+    OrderOrigin,
+    OrderStatus,
     ParameterChange,
     PolicyMethod,
     Product,
+    ProposalLine,
+    ProposalStatus,
+    ReplenishmentProposal,
     StockPolicy,
     StockPosition,
     UnitOfSale,
@@ -117,6 +125,8 @@ QUERIES: dict[str, Entry] = {
     "productStockHistory": Entry(),
     "stockScorecards": Entry(),
     "sellThrough": Entry(),
+    "replenishmentProposals": Entry(),
+    "orders": Entry(),
 }
 
 MUTATIONS: dict[str, Entry] = {
@@ -204,6 +214,14 @@ MUTATIONS: dict[str, Entry] = {
     "refuseParameterChange": Entry(ids={"id": "ParameterChange"}),
     "withdrawParameterChange": Entry(ids={"id": "ParameterChange"}),
     "recordStockReports": Entry(),
+    "decideProposal": Entry(ids={"id": "ReplenishmentProposal", "lineId": "ProposalLine"}),
+    "confirmOrder": Entry(ids={"id": "Order"}),
+    "shipOrder": Entry(ids={"id": "Order"}),
+    "deliverOrder": Entry(ids={"id": "Order"}),
+    "invoiceOrder": Entry(ids={"id": "Order"}),
+    "markOrderPaid": Entry(ids={"id": "Order"}),
+    "cancelOrder": Entry(ids={"id": "Order"}),
+    "evaluateReplenishment": Entry(),
 }
 
 # What an ID argument or input field refers to, by its name (`<x>Id` is `X` otherwise).
@@ -542,8 +560,9 @@ async def test_every_field_goes_through_the_policy(runtime, clients, client):
 
 async def _inventory(db: Any, rows: Rows, hollis: uuid.UUID) -> None:
     """Hollis's own probe inventory, beside the demo's: a product of its assortment, a policy
-    at one of its locations (policies are always shared), a change proposed to it, and the
-    product's stock there (its position and yesterday's sales)."""
+    at one of its locations (policies are always shared), a change proposed to it, the
+    product's stock there (its position and yesterday's sales), a proposal with a line
+    waiting for the customer, and an order placed with its line."""
     account = await db.get(KeyAccount, hollis)
     made = Product(
         supplier_id=account.supplier_id,
@@ -595,8 +614,40 @@ async def _inventory(db: Any, rows: Rows, hollis: uuid.UUID) -> None:
             quantity=1.0,
         )
     )
+    proposal = ReplenishmentProposal(
+        workspace_id=workspace,
+        location_id=rows.ids["Location"],
+        run_key="probe",
+        status=ProposalStatus.OPEN,
+    )
+    db.add(proposal)
     await db.flush()
-    for row in (made, item, policy, change):
+    line = ProposalLine(
+        workspace_id=workspace,
+        proposal_id=proposal.id,
+        policy_id=policy.id,
+        product_id=made.id,
+        basis=uuid.uuid4(),
+        quantity=12,
+        explanation={"method": "REORDER_POINT", "inputs": {}, "steps": [], "quantity": 12},
+        status=LineStatus.PROPOSED,
+    )
+    order = Order(
+        workspace_id=workspace,
+        location_id=rows.ids["Location"],
+        origin=OrderOrigin.AUTO,
+        number="PO-PROBE",
+        status=OrderStatus.PLACED,
+        placed_at=clock.now(),
+    )
+    db.add_all([line, order])
+    await db.flush()
+    order_line = OrderLine(
+        workspace_id=workspace, order_id=order.id, product_id=made.id, quantity=6
+    )
+    db.add(order_line)
+    await db.flush()
+    for row in (made, item, policy, change, proposal, line, order, order_line):
         name = type(row).__name__
         rows.ids[name], rows.versions[name] = row.id, row.version
         rows.hollis.add(name)

@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
-from kamp.auth.policy import Permission, require
+from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
 from kamp.errors import ErrorCode, NotFound, UserError
 from kamp.inventory.models import Order, OrderLine, OrderStatus
-from kamp.pagination import Page, PageArgs, keyset_page
+from kamp.pagination import Page, PageArgs, keyset_page, keyset_pages
 
 S = OrderStatus
 NEXT: dict[OrderStatus, frozenset[OrderStatus]] = {
@@ -78,6 +78,61 @@ async def lines_of(
     )
     for line in rows:
         found[line.order_id].append(line)
+    return found
+
+
+async def get_orders(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Order]:
+    """The orders among `ids` the principal may see (one query)."""
+    rows = await session.scalars(
+        select(Order).where(Order.id.in_(list(ids)), access.visible(Order, principal, _READ))
+    )
+    return {row.id: row for row in rows}
+
+
+async def get_lines(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, OrderLine]:
+    rows = await session.scalars(
+        select(OrderLine).where(
+            OrderLine.id.in_(list(ids)), access.visible(OrderLine, principal, _READ)
+        )
+    )
+    return {row.id: row for row in rows}
+
+
+async def line_pages(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    order_ids: Sequence[uuid.UUID],
+    page: PageArgs,
+) -> dict[uuid.UUID, Page[OrderLine]]:
+    """A page of each order's lines, in the order written, in one statement."""
+    return await keyset_pages(
+        session,
+        select(OrderLine).where(access.visible(OrderLine, principal, _READ)),
+        OrderLine,
+        page,
+        parent=OrderLine.order_id,
+        parent_ids=order_ids,
+    )
+
+
+async def of_proposals(
+    session: AsyncSession, *, principal: Principal, proposal_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Order]]:
+    """The orders each proposal gave (at most one of each origin), in one query."""
+    found: dict[uuid.UUID, list[Order]] = {pid: [] for pid in proposal_ids}
+    rows = await session.scalars(
+        select(Order)
+        .where(Order.proposal_id.in_(list(proposal_ids)), access.visible(Order, principal, _READ))
+        .order_by(Order.proposal_id, Order.created_at, Order.id)
+    )
+    for row in rows:
+        if row.proposal_id is not None:
+            found[row.proposal_id].append(row)
     return found
 
 
@@ -283,3 +338,36 @@ async def cancel_order(
 ) -> Order:
     order = await _movable(session, principal, order_id, version)
     return await _move(session, principal, order, version, S.CANCELLED, {})
+
+
+# --- what the viewer may do -----------------------------------------------------------------
+
+
+def may_fulfil(principal: Principal, row: Order) -> bool:
+    """The supplier's side (ORDERS_FULFIL) moves orders on; the customer reads them."""
+    return can(principal, row.workspace_id, Permission.ORDERS_FULFIL)
+
+
+def may_mark_paid(principal: Principal, row: Order) -> bool:
+    return may_fulfil(principal, row) and row.status == S.INVOICED and row.paid_at is None
+
+
+def next_statuses(principal: Principal, row: Order) -> list[OrderStatus]:
+    """The statuses the principal may move the order to now, in the order of the flow."""
+    if not may_fulfil(principal, row):
+        return []
+    return [status for status in OrderStatus if status in NEXT[row.status]]
+
+
+def order_abilities(principal: Principal, row: Order) -> access.Abilities:
+    """Edit: move it on (or mark its invoice paid); delete: cancel it. Orders keep the
+    visibility they were written with."""
+    return access.Abilities(
+        edit=bool(next_statuses(principal, row)) or may_mark_paid(principal, row),
+        delete=may_fulfil(principal, row) and S.CANCELLED in NEXT[row.status],
+    )
+
+
+access.reader("Order", get_orders)
+access.reader("OrderLine", get_lines)
+access.rule(Order, order_abilities)

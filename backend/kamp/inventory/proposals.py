@@ -22,16 +22,19 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kamp import clock
-from kamp.auth.policy import Permission, require
+from kamp.accounts.models import Side
+from kamp.auth.policy import Permission, can, require
 from kamp.auth.principal import Principal
 from kamp.coediting import access, writes
-from kamp.errors import ErrorCode, NotFound, UserError
+from kamp.errors import ErrorCode, Forbidden, NotFound, UserError
 from kamp.inventory.evaluation import (
     DEFAULT_PRIORITY,
+    Evaluation,
+    evaluate,
     format_number,
     lock,
     next_order_number,
@@ -46,8 +49,9 @@ from kamp.inventory.models import (
     ProposalLine,
     ProposalStatus,
     ReplenishmentProposal,
+    StockPolicy,
 )
-from kamp.pagination import Page, PageArgs, keyset_page
+from kamp.pagination import Page, PageArgs, keyset_page, keyset_pages
 
 
 class Decision(StrEnum):
@@ -125,6 +129,47 @@ async def lines_of(
     for line in rows:
         found[line.proposal_id].append(line)
     return found
+
+
+async def get_proposals(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ReplenishmentProposal]:
+    """The proposals among `ids` the principal may see (one query)."""
+    model = ReplenishmentProposal
+    rows = await session.scalars(
+        select(model).where(model.id.in_(list(ids)), access.visible(model, principal, _READ))
+    )
+    return {row.id: row for row in rows}
+
+
+async def get_lines(
+    session: AsyncSession, *, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, ProposalLine]:
+    """The lines among `ids` the principal may see, their proposals visible too."""
+    rows = await session.scalars(
+        select(ProposalLine).where(
+            ProposalLine.id.in_(list(ids)), access.visible(ProposalLine, principal, _READ)
+        )
+    )
+    return {row.id: row for row in rows}
+
+
+async def line_pages(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    proposal_ids: Sequence[uuid.UUID],
+    page: PageArgs,
+) -> dict[uuid.UUID, Page[ProposalLine]]:
+    """A page of each proposal's lines, in the order written, in one statement."""
+    return await keyset_pages(
+        session,
+        select(ProposalLine).where(access.visible(ProposalLine, principal, _READ)),
+        ProposalLine,
+        page,
+        parent=ProposalLine.proposal_id,
+        parent_ids=proposal_ids,
+    )
 
 
 def _step(explanation: dict[str, Any], name: str) -> Any:
@@ -308,3 +353,80 @@ async def _place(
             ),
         )
     return order
+
+
+# --- running an evaluation now ---------------------------------------------------------------
+
+
+def manual_run_key() -> str:
+    """The run key of an evaluation asked for by hand: one per minute, so a double click
+    (or a retried request) of the same minute writes nothing twice."""
+    return f"manual:{clock.now():%Y-%m-%dT%H:%M}"
+
+
+def may_evaluate(principal: Principal, workspace_id: uuid.UUID) -> bool:
+    """The supplier's planners (INVENTORY_PLAN on the supplier's side: the KAM, a supplier
+    member, the supplier's ERP with inventory:write) run an evaluation now; the customer, who
+    decides what it proposes, waits for the hourly run or asks them."""
+    return principal.side == Side.SUPPLIER and can(
+        principal, workspace_id, Permission.INVENTORY_PLAN
+    )
+
+
+@dataclass(frozen=True)
+class Run:
+    run_key: str
+    result: Evaluation
+
+
+async def evaluate_now(
+    session: AsyncSession, *, principal: Principal, workspace_id: uuid.UUID
+) -> Run:
+    """Evaluate one workspace's policies at once, as the hourly run would."""
+    require(principal, workspace_id, Permission.INVENTORY_PLAN)
+    if not may_evaluate(principal, workspace_id):
+        raise Forbidden()
+    key = manual_run_key()
+    planned = await session.scalar(
+        select(
+            exists().where(StockPolicy.workspace_id == workspace_id, StockPolicy.active.is_(True))
+        )
+    )
+    if not planned:
+        # Nothing to evaluate (and `evaluate` cannot yet build its statement without a
+        # single service level in use).
+        return Run(key, Evaluation(0, 0, 0, 0, 0))
+    return Run(key, await evaluate(session, workspace_id=workspace_id, run_key=key))
+
+
+# --- what the viewer may do -------------------------------------------------------------------
+
+
+def may_decide(principal: Principal, row: ReplenishmentProposal) -> bool:
+    """A customer's approver decides an open proposal (what `decide_proposal` asks)."""
+    return row.status == ProposalStatus.OPEN and can(
+        principal, row.workspace_id, Permission.REPLENISHMENT_APPROVE
+    )
+
+
+def may_decide_line(principal: Principal, row: ProposalLine) -> bool:
+    """A waiting line, decided with its proposal by whoever may decide that."""
+    return row.status == LineStatus.PROPOSED and can(
+        principal, row.workspace_id, Permission.REPLENISHMENT_APPROVE
+    )
+
+
+def proposal_abilities(principal: Principal, row: ReplenishmentProposal) -> access.Abilities:
+    """Edit: decide it. Proposals are never deleted, and keep the visibility they were
+    written with."""
+    return access.Abilities(edit=may_decide(principal, row))
+
+
+def line_abilities(principal: Principal, row: ProposalLine) -> access.Abilities:
+    return access.Abilities(edit=may_decide_line(principal, row))
+
+
+access.reader("ReplenishmentProposal", get_proposals)
+access.reader("ProposalLine", get_lines)
+access.rule(ReplenishmentProposal, proposal_abilities)
+access.rule(ProposalLine, line_abilities)
