@@ -19,6 +19,11 @@ import { Plan } from "./pages/plan/PlanPage";
 import { Profile } from "./pages/Profile";
 import { Relationships } from "./pages/Relationships";
 import { SignIn } from "./pages/SignIn";
+import { Orders } from "./pages/stock/Orders";
+import { ProductStock } from "./pages/stock/ProductStock";
+import { Proposals } from "./pages/stock/Proposals";
+import { StockBoard } from "./pages/stock/StockBoard";
+import { UploadStock } from "./pages/stock/UploadStock";
 import { WorkspaceHome } from "./pages/WorkspaceHome";
 import { Workspaces } from "./pages/Workspaces";
 
@@ -77,6 +82,11 @@ export function App() {
         <Route path="/w/:workspaceId/meetings" element={<Protected><Meetings /></Protected>} />
         <Route path="/w/:workspaceId/meetings/:meetingId" element={<Protected><MeetingPage /></Protected>} />
         <Route path="/w/:workspaceId/actions" element={<Protected><Actions /></Protected>} />
+        <Route path="/w/:workspaceId/stock" element={<Protected><StockBoard /></Protected>} />
+        <Route path="/w/:workspaceId/stock/proposals" element={<Protected><Proposals /></Protected>} />
+        <Route path="/w/:workspaceId/stock/orders" element={<Protected><Orders /></Protected>} />
+        <Route path="/w/:workspaceId/stock/locations/:locationId/products/:productId" element={<Protected><ProductStock /></Protected>} />
+        <Route path="/w/:workspaceId/stock/upload" element={<Protected><UploadStock /></Protected>} />
         <Route path="/w/:workspaceId/members" element={<Protected><Members /></Protected>} />
         <Route path="*" element={<Protected><ErrorMessage error="There is no such page." /></Protected>} />
       </Routes>

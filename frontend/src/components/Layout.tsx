@@ -6,6 +6,7 @@ import { useMutation, useQuery, useSubscription } from "urql";
 import { authCall } from "../api/auth";
 import { globalId } from "../api/ids";
 import { graphql } from "../gql";
+import { useCan } from "../live/permissions";
 import { ViewerContext } from "../live/viewer";
 
 const UNREAD = graphql(`
@@ -43,11 +44,13 @@ export function NotificationBell() {
 
 function WorkspaceNav({ workspaceId }: { workspaceId: string }) {
   const base = `/w/${workspaceId}`;
+  const stock = useCan("inventory:read");
   const sections: [string, string][] = [
     ["", "Home"],
     ["/plan", "Account plan"],
     ["/meetings", "Meetings"],
     ["/actions", "Action items"],
+    ...(stock ? [["/stock", "Stock"] as [string, string]] : []),
     ["/relationships", "Relationships"],
     ["/pipeline", "Pipeline"],
     ["/members", "Members"],
