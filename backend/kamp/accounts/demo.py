@@ -32,7 +32,8 @@ from kamp.coediting import writes
 DEMO_PASSWORD = "kamp-demo-2026"  # noqa: S105 - documented demo sign-in
 SUPPLIER = "Nordwerk Industrial Supply"
 
-# (customer, tier, status, team [(name, email, role, title)], sites [(kind, name, city, parent)])
+# (customer, tier, status, team [(name, email, role, title)],
+#  sites [(kind, name, city, parent, code)])
 ACCOUNTS = [
     (
         "Hollis Building Products",
@@ -53,11 +54,11 @@ ACCOUNTS = [
             ),
         ],
         [
-            (LocationKind.HEADQUARTERS, "Hollis HQ", "Columbus", None),
-            (LocationKind.REGION, "Midwest Region", "Chicago", "Hollis HQ"),
-            (LocationKind.DISTRICT, "Great Lakes District", "Detroit", "Midwest Region"),
-            (LocationKind.BRANCH, "Detroit Branch 14", "Detroit", "Great Lakes District"),
-            (LocationKind.BRANCH, "Toledo Branch 22", "Toledo", "Great Lakes District"),
+            (LocationKind.HEADQUARTERS, "Hollis HQ", "Columbus", None, "HQ"),
+            (LocationKind.REGION, "Midwest Region", "Chicago", "Hollis HQ", "MW"),
+            (LocationKind.DISTRICT, "Great Lakes District", "Detroit", "Midwest Region", "GL"),
+            (LocationKind.BRANCH, "Detroit Branch 14", "Detroit", "Great Lakes District", "B14"),
+            (LocationKind.BRANCH, "Toledo Branch 22", "Toledo", "Great Lakes District", "B22"),
         ],
     ),
     (
@@ -74,10 +75,16 @@ ACCOUNTS = [
             ("Tom Castellano", "tom.castellano@meridian.example", Role.CUSTOMER_EXECUTIVE, "COO"),
         ],
         [
-            (LocationKind.HEADQUARTERS, "Meridian Head Office", "Atlanta", None),
-            (LocationKind.REGION, "Southeast Region", "Atlanta", "Meridian Head Office"),
-            (LocationKind.DISTRICT, "Georgia District", "Savannah", "Southeast Region"),
-            (LocationKind.BRANCH, "Savannah Distribution Center", "Savannah", "Georgia District"),
+            (LocationKind.HEADQUARTERS, "Meridian Head Office", "Atlanta", None, "HO"),
+            (LocationKind.REGION, "Southeast Region", "Atlanta", "Meridian Head Office", "SE"),
+            (LocationKind.DISTRICT, "Georgia District", "Savannah", "Southeast Region", "GA"),
+            (
+                LocationKind.BRANCH,
+                "Savannah Distribution Center",
+                "Savannah",
+                "Georgia District",
+                "SAV",
+            ),
         ],
     ),
 ]
@@ -250,7 +257,7 @@ async def load_demo_accounts(session: AsyncSession) -> list[DemoAccount]:
         people = {role: user for user, role, _ in members}
         as_buyer = await principal_for_user(session, user=people[Role.CUSTOMER_BUYER])
         by_name: dict[str, Location] = {}
-        for kind, name, city, parent in sites:
+        for kind, name, city, parent, code in sites:
             by_name[name] = await create_location(
                 session,
                 principal=as_buyer,
@@ -258,6 +265,7 @@ async def load_demo_accounts(session: AsyncSession) -> list[DemoAccount]:
                 kind=kind,
                 name=name,
                 parent_id=by_name[parent].id if parent else None,
+                code=code,
                 city=city,
                 country="US",
             )
