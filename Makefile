@@ -62,7 +62,7 @@ test-clock: setup oidc faketime
 
 # The README's tour: screenshots of the last end-to-end run.
 TOUR := 04-workspace-home-customer 05-plan-kam 07-conflict 09-meeting 10-action-board \
-	12-relationship-map-kam 20-stock-board 22-proposal-review 23-order-kam
+	12-relationship-map-kam 20-stock-board 22-proposal-review 23-order-kam 27-scorecards
 tour:
 	@for shot in $(TOUR); do cp tests/e2e/artifacts/$$shot.png docs/tour/; done
 

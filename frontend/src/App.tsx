@@ -22,6 +22,7 @@ import { SignIn } from "./pages/SignIn";
 import { Orders } from "./pages/stock/Orders";
 import { ProductStock } from "./pages/stock/ProductStock";
 import { Proposals } from "./pages/stock/Proposals";
+import { Scorecards } from "./pages/stock/Scorecards";
 import { StockBoard } from "./pages/stock/StockBoard";
 import { UploadStock } from "./pages/stock/UploadStock";
 import { WorkspaceHome } from "./pages/WorkspaceHome";
@@ -85,6 +86,7 @@ export function App() {
         <Route path="/w/:workspaceId/stock" element={<Protected><StockBoard /></Protected>} />
         <Route path="/w/:workspaceId/stock/proposals" element={<Protected><Proposals /></Protected>} />
         <Route path="/w/:workspaceId/stock/orders" element={<Protected><Orders /></Protected>} />
+        <Route path="/w/:workspaceId/stock/scorecards" element={<Protected><Scorecards /></Protected>} />
         <Route path="/w/:workspaceId/stock/locations/:locationId/products/:productId" element={<Protected><ProductStock /></Protected>} />
         <Route path="/w/:workspaceId/stock/upload" element={<Protected><UploadStock /></Protected>} />
         <Route path="/w/:workspaceId/members" element={<Protected><Members /></Protected>} />

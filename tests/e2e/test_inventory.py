@@ -177,3 +177,21 @@ async def test_a_stock_file_is_checked_row_by_row(people: People) -> None:
     )
     await form.get_by_role("button", name="Upload").click()
     await expect(result).to_contain_text("1 of 2 rows recorded")
+
+
+async def test_scorecards_roll_up_the_locations(people: People) -> None:
+    """The KAM reads each location's figures rolled up to the headquarters, and what sells
+    across the account; the buyer reads the same, nothing internal."""
+    for who in (KAM, BUYER):
+        page = await people.signed_in(who)
+        await open_stock(page, "Scorecards")
+        table = page.get_by_role("table", name="Scorecards by location")
+        for place in ("Hollis HQ", "Great Lakes District", BRANCH, "Detroit Branch 14"):
+            await expect(table.get_by_role("rowheader", name=place)).to_be_visible()
+        hq = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Hollis HQ"))
+        await expect(hq.get_by_role("cell").first).to_have_text(re.compile(r"\d+(\.\d)? %"))
+        sold = page.get_by_role("table", name="Sell-through")
+        await expect(sold).to_contain_text(SKU)
+        await nothing_internal(page)
+        if who == KAM:
+            await shot(page, "27-scorecards")

@@ -11,6 +11,7 @@ export function StockTabs() {
     ["", "Stock board", true],
     ["/proposals", "Proposals", true],
     ["/orders", "Orders", true],
+    ["/scorecards", "Scorecards", true],
     ["/upload", "Upload stock", can.has("stock:report")],
   ];
   return (
