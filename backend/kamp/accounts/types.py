@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from decimal import Decimal
 
@@ -68,6 +69,14 @@ class UserNode(Node):
     async def organization(self, info: Info) -> OrganizationNode | None:
         row = await loaders.organizations(info).load(self.row.organization_id)
         return OrganizationNode.of(row) if row else None
+
+
+async def user_node(info: Info, user_id: uuid.UUID | None) -> UserNode | None:
+    """A person named by a row (an owner, an author, who decided): null if none or unseen."""
+    if user_id is None:
+        return None
+    row = await loaders.users(info).load(user_id)
+    return UserNode.of(row) if row else None
 
 
 @strawberry.type(name="KeyAccount")

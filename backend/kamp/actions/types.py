@@ -8,7 +8,7 @@ from datetime import date, datetime
 import strawberry
 
 from kamp import clock
-from kamp.accounts.types import UserNode
+from kamp.accounts.types import UserNode, user_node
 from kamp.actions import loaders, models
 from kamp.coediting.types import WorkspaceElementNode
 from kamp.graphql.context import Info
@@ -20,7 +20,7 @@ from kamp.graphql.relay import (
     to_global_id,
 )
 from kamp.meetings import loaders as meeting_loaders
-from kamp.meetings.types import AgendaItemNode, MeetingNode, user_node
+from kamp.meetings.types import AgendaItemNode, MeetingNode
 from kamp.pagination import PageArgs
 from kamp.plans import loaders as plan_loaders
 from kamp.plans.types import ObjectiveNode

@@ -4,7 +4,6 @@ may not read (a product outside its assortment, an internal policy) resolves as 
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,7 +12,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from kamp.accounts import loaders as account_loaders
-from kamp.accounts.types import LocationNode, UserNode
+from kamp.accounts.types import LocationNode, UserNode, user_node
 from kamp.coediting.types import WorkspaceElementNode
 from kamp.graphql.context import Info
 from kamp.graphql.relay import Connection, connection, node_loader, register_node, to_global_id
@@ -180,7 +179,7 @@ class ReplenishmentProposalNode(WorkspaceElementNode):
 
     @strawberry.field
     async def decided_by(self, info: Info) -> UserNode | None:
-        return await _user(info, self.row.decided_by_id)
+        return await user_node(info, self.row.decided_by_id)
 
     @strawberry.field
     def decided_at(self) -> datetime | None:
@@ -252,7 +251,7 @@ class ProposalLineNode(WorkspaceElementNode):
 
     @strawberry.field
     async def decided_by(self, info: Info) -> UserNode | None:
-        return await _user(info, self.row.decided_by_id)
+        return await user_node(info, self.row.decided_by_id)
 
     @strawberry.field
     def decided_at(self) -> datetime | None:
@@ -413,13 +412,6 @@ class OrderLineNode(WorkspaceElementNode):
     @strawberry.field(description="What arrived; null until the order is delivered.")
     def delivered_quantity(self) -> int | None:
         return self.row.delivered_quantity
-
-
-async def _user(info: Info, user_id: uuid.UUID | None) -> UserNode | None:
-    if user_id is None:
-        return None
-    row = await account_loaders.users(info).load(user_id)
-    return UserNode.of(row) if row else None
 
 
 register_node(

@@ -4,7 +4,6 @@ cost and margin) resolves as null."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from decimal import Decimal
 
@@ -12,7 +11,7 @@ import strawberry
 
 from kamp.accounts import loaders as account_loaders
 from kamp.accounts.models import Side
-from kamp.accounts.types import LocationNode, UserNode
+from kamp.accounts.types import LocationNode, UserNode, user_node
 from kamp.coediting import access
 from kamp.coediting.types import ViewerCan, WorkspaceElementNode
 from kamp.graphql.context import Info
@@ -287,11 +286,11 @@ class ParameterChangeNode(WorkspaceElementNode):
 
     @strawberry.field
     async def proposed_by(self, info: Info) -> UserNode | None:
-        return await _user(info, self.row.proposed_by_id)
+        return await user_node(info, self.row.proposed_by_id)
 
     @strawberry.field
     async def decided_by(self, info: Info) -> UserNode | None:
-        return await _user(info, self.row.decided_by_id)
+        return await user_node(info, self.row.decided_by_id)
 
     @strawberry.field
     def decided_at(self) -> datetime | None:
@@ -302,13 +301,6 @@ class ParameterChangeNode(WorkspaceElementNode):
         principal = await info.context.require_principal()
         policy = await loaders.policies_by_id(info).load(self.row.policy_id)
         return policies.may_decide(principal, self.row, policy)
-
-
-async def _user(info: Info, user_id: uuid.UUID | None) -> UserNode | None:
-    if user_id is None:
-        return None
-    row = await account_loaders.users(info).load(user_id)
-    return UserNode.of(row) if row else None
 
 
 register_node("Product", node_loader(loaders.products, ProductNode.of))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time
 from typing import Annotated
 
@@ -10,7 +9,7 @@ import strawberry
 
 from kamp import timezones
 from kamp.accounts import loaders as account_loaders
-from kamp.accounts.types import UserNode
+from kamp.accounts.types import UserNode, user_node
 from kamp.auth.policy import Permission
 from kamp.coediting.types import WorkspaceElementNode, rank_of
 from kamp.errors import BadRequest, UserError
@@ -28,13 +27,6 @@ MeetingStatus = models.MeetingStatus
 strawberry.enum(MeetingStatus)
 AgendaTopic = models.AgendaTopic
 strawberry.enum(AgendaTopic)
-
-
-async def user_node(info: Info, user_id: uuid.UUID | None) -> UserNode | None:
-    if user_id is None:
-        return None
-    row = await account_loaders.users(info).load(user_id)
-    return UserNode.of(row) if row else None
 
 
 async def viewer_time_zone(info: Info) -> str | None:

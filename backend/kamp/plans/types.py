@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,8 +11,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from kamp.accounts import loaders as account_loaders
-from kamp.accounts.types import Side, UserNode
+from kamp.accounts.types import Side, UserNode, user_node
 from kamp.auth.policy import Permission
 from kamp.coediting.types import ViewerCan, WorkspaceElementNode, rank_of
 from kamp.graphql.context import Info
@@ -40,13 +38,6 @@ TeamKind = models.TeamKind
 strawberry.enum(TeamKind)
 Decision = models.Decision
 strawberry.enum(Decision)
-
-
-async def _user(info: Info, user_id: uuid.UUID | None) -> UserNode | None:
-    if user_id is None:
-        return None
-    row = await account_loaders.users(info).load(user_id)
-    return UserNode.of(row) if row else None
 
 
 async def _element_can(root: Any, info: Info) -> ViewerCan:
@@ -134,7 +125,7 @@ class ObjectiveNode(WorkspaceElementNode):
 
     @strawberry.field
     async def owner(self, info: Info) -> UserNode | None:
-        return await _user(info, self.row.owner_id)
+        return await user_node(info, self.row.owner_id)
 
     @strawberry.field(description=f"At most {objectives.MAX_MEASURES}, oldest first.")
     async def measures(self, info: Info) -> list[MeasureNode]:
@@ -187,7 +178,7 @@ class InitiativeNode(WorkspaceElementNode):
 
     @strawberry.field
     async def owner(self, info: Info) -> UserNode | None:
-        return await _user(info, self.row.owner_id)
+        return await user_node(info, self.row.owner_id)
 
 
 @strawberry.type(name="ContingencyPlan")
@@ -245,7 +236,7 @@ class PlanCommentNode(WorkspaceElementNode):
 
     @strawberry.field
     async def author(self, info: Info) -> UserNode | None:
-        return await _user(info, self.row.author_id)
+        return await user_node(info, self.row.author_id)
 
 
 @strawberry.type(name="PlanApproval")
@@ -270,7 +261,7 @@ class PlanApprovalType:
 
     @strawberry.field
     async def approver(self, info: Info) -> UserNode | None:
-        return await _user(info, self.row.approver_id)
+        return await user_node(info, self.row.approver_id)
 
 
 @strawberry.type(name="AccountPlan")
